@@ -123,6 +123,127 @@ def demo(directory, no_build):
     run_demo(directory or Path("demo-werkruimte"), build=not no_build, echo=click.echo)
 
 
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: WORKSPACE/site).")
+@workspace_option
+@friendly_errors
+def build(out_dir, workspace_dir):
+    """Build the static site (written to a new folder, then swapped in)."""
+    from .site import build_site
+
+    ws = open_workspace(workspace_dir)
+    result = build_site(ws, out_dir or ws.path / "site")
+    click.echo(result.summary())
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--dir", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Site folder (default: WORKSPACE/site).")
+@workspace_option
+@friendly_errors
+def serve(port, site_dir, workspace_dir):
+    """Preview the built site on http://127.0.0.1:PORT/."""
+    from .site.serve import serve_site
+
+    if site_dir is None:
+        site_dir = open_workspace(workspace_dir).path / "site"
+    serve_site(site_dir, port=port, echo=click.echo)
+
+
+@cli.group()
+def area():
+    """Custom areas: named sets of buurten or wijken, with membership per year."""
+
+
+@area.command(name="define")
+@click.argument("slug")
+@click.option("--name", required=True, help='Display name, e.g. "Oosterbeek".')
+@click.option("--members", required=True,
+              help="Comma-separated buurt or wijk codes; CODE:0.4 takes a fraction of a buurt.")
+@click.option("--years", default=None, help="Years this membership holds: 2017-, 2014-2016 or 2024.")
+@click.option("--description", default="", help="Why these members (shown on the page).")
+@workspace_option
+@friendly_errors
+def area_define(slug, name, members, years, description, workspace_dir):
+    """Define (or extend) the custom area SLUG."""
+    from .warehouse.custom_areas import define_area
+
+    ws = open_workspace(workspace_dir)
+    click.echo(define_area(ws, slug, name=name, members=members, years=years, description=description))
+
+
+@area.command(name="list")
+@workspace_option
+@friendly_errors
+def area_list(workspace_dir):
+    """List custom areas."""
+    from .warehouse.custom_areas import format_area_list
+
+    click.echo(format_area_list(open_workspace(workspace_dir)))
+
+
+@area.command(name="show")
+@click.argument("slug")
+@workspace_option
+@friendly_errors
+def area_show(slug, workspace_dir):
+    """Show a custom area's members per year."""
+    from .warehouse.custom_areas import format_area_definition
+
+    click.echo(format_area_definition(open_workspace(workspace_dir), slug))
+
+
+@area.command(name="delete")
+@click.argument("slug")
+@workspace_option
+@friendly_errors
+def area_delete(slug, workspace_dir):
+    """Delete a custom area definition."""
+    from .warehouse.custom_areas import delete_area
+
+    click.echo(delete_area(open_workspace(workspace_dir), slug))
+
+
+@area.command(name="check")
+@click.argument("slug", required=False)
+@workspace_option
+@friendly_errors
+def area_check(slug, workspace_dir):
+    """Report members missing from the warehouse in a year of their definition."""
+    from .warehouse.custom_areas import check_areas
+
+    text, ok = check_areas(open_workspace(workspace_dir), slug)
+    click.echo(text)
+    if not ok:
+        sys.exit(1)
+
+
+@area.command(name="import")
+@click.argument("csv_path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@workspace_option
+@friendly_errors
+def area_import(csv_path, workspace_dir):
+    """Import custom area definitions from a CSV (slug, name, year_from, year_to, member, fraction)."""
+    from .warehouse.custom_areas import import_area_definitions
+
+    click.echo(import_area_definitions(open_workspace(workspace_dir), csv_path))
+
+
+@cli.command()
+@click.argument("area_code")
+@click.option("--year", type=int, help="Year (default: the latest with data).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@workspace_option
+@friendly_errors
+def ledger(area_code, year, fmt, workspace_dir):
+    """Print the money-flow ledger of an area (CBS code or custom-area slug)."""
+    from .accounts.ledger import format_ledger
+
+    click.echo(format_ledger(open_workspace(workspace_dir), area_code, year, fmt))
+
+
 def _print_report(report) -> None:
     if report.problems:
         click.echo(report.format(), err=True)
