@@ -175,7 +175,7 @@ class Warehouse:
             row = self.conn.execute("SELECT * FROM area WHERE code=? ORDER BY year DESC LIMIT 1", (code,)).fetchone()
         else:
             row = self.conn.execute("SELECT * FROM area WHERE code=? AND year=?", (code, year)).fetchone()
-        return Area(*row) if row else None
+        return self._named([Area(*row)])[0] if row else None
 
     def areas(self, year: int | None = None, level: str | None = None, gemeente: str | None = None) -> list[Area]:
         sql, args = "SELECT * FROM area WHERE 1=1", []
@@ -183,7 +183,33 @@ class Warehouse:
             if value is not None:
                 sql += f" AND {column}=?"
                 args.append(value)
-        return [Area(*r) for r in self.conn.execute(sql + " ORDER BY year, code", args)]
+        return self._named([Area(*r) for r in self.conn.execute(sql + " ORDER BY year, code", args)])
+
+    def _named(self, areas: list[Area]) -> list[Area]:
+        """Fill a missing name from the nearest year that names the same code.
+
+        Some tables carry no area names (KWB 2017 names only gemeenten); a code keeps its
+        name while CBS reports it unchanged, so the nearest year's name is the best we have.
+        """
+        unnamed = {a.code for a in areas if a.name is None}
+        if not unnamed:
+            return areas
+        names: dict[str, list[tuple[int, str]]] = {}
+        codes = list(unnamed)
+        for i in range(0, len(codes), 500):
+            chunk = codes[i:i + 500]
+            rows = self.conn.execute(
+                f"SELECT code, year, name FROM area WHERE name IS NOT NULL AND code IN ({','.join('?' * len(chunk))})",
+                chunk)
+            for code, year, name in rows:
+                names.setdefault(code, []).append((year, name))
+        out = []
+        for a in areas:
+            if a.name is None and a.code in names:
+                nearest = min(names[a.code], key=lambda yn: (abs(yn[0] - a.year), -yn[0]))
+                a = a._replace(name=nearest[1])
+            out.append(a)
+        return out
 
     def area_years(self, code: str) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT year FROM area WHERE code=? ORDER BY year", (code,))]
@@ -203,11 +229,11 @@ class Warehouse:
                    WHERE a.level='gemeente' AND a.year=? AND g.provincie_code=? ORDER BY a.code""",
                 (year, code),
             )
-            return [Area(*r) for r in rows]
+            return self._named([Area(*r) for r in rows])
         if level == "wijk":
             return self.areas(year=year, level="wijk", gemeente=code)
         rows = self.conn.execute("SELECT * FROM area WHERE wijk_code=? AND year=? ORDER BY code", (code, year))
-        return [Area(*r) for r in rows]
+        return self._named([Area(*r) for r in rows])
 
     def provincie_of(self, gemeente_code: str) -> tuple[str, str] | None:
         row = self.conn.execute(
