@@ -101,3 +101,22 @@ BEGIN
     VALUES (OLD.indicator_id, OLD.area_code, OLD.year, OLD.period, OLD.value, OLD.status,
             OLD.source_id, NEW.source_id, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 END;
+
+-- Custom areas (warehouse/custom_areas.py): named sets of buurten or wijken, with
+-- membership per year range.  CBS imports never touch these tables.
+CREATE TABLE IF NOT EXISTS custom_area (
+    slug         TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
+    defined_at   TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS custom_area_member (
+    slug         TEXT NOT NULL REFERENCES custom_area (slug) ON DELETE CASCADE,
+    year_from    INTEGER,               -- NULL: no lower bound
+    year_to      INTEGER,               -- NULL: no upper bound
+    member_code  TEXT NOT NULL,         -- BU or WK code in that year's indeling
+    fraction     REAL NOT NULL DEFAULT 1.0,  -- share of the member that belongs to the area
+    position     INTEGER NOT NULL       -- order as defined
+);
+CREATE INDEX IF NOT EXISTS custom_area_member_by_slug ON custom_area_member (slug);
