@@ -241,6 +241,16 @@ class Warehouse:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
+    def save_gemeente_provincie(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Upsert ``(gemeente_code, provincie_code, provincie_name)`` rows in one transaction."""
+        with self.transaction() as conn:
+            conn.executemany(
+                """INSERT INTO gemeente_provincie (gemeente_code, provincie_code, provincie_name) VALUES (?,?,?)
+                   ON CONFLICT (gemeente_code) DO UPDATE SET provincie_code=excluded.provincie_code,
+                     provincie_name=excluded.provincie_name""",
+                list(rows),
+            )
+
     def ancestors(self, area: Area) -> list[Area]:
         """NL, provincie, gemeente, wijk above ``area`` (those present in the warehouse), top first."""
         codes = ["NL00"]
