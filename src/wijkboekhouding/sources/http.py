@@ -166,7 +166,8 @@ class CBSClient:
             raise _Retryable(lambda n: f"CBS did not answer within {self.timeout:g} s at {url} "
                              f"({n} attempts); try again later or raise cbs_timeout in wijkboekhouding.toml")
         except httpx.TransportError as e:
-            raise _Retryable(lambda n: f"cannot reach CBS at {url} ({n} attempts: {type(e).__name__}: {e}); "
+            reason = f"{type(e).__name__}: {e}"
+            raise _Retryable(lambda n: f"cannot reach CBS at {url} ({n} attempts: {reason}); "
                              "check the internet connection and cbs_base_url in wijkboekhouding.toml")
         status = response.status_code
         if status == 404:
@@ -187,8 +188,9 @@ class CBSClient:
         try:
             data = json.loads(body)
         except ValueError as e:
+            reason = str(e)
             raise _Retryable(lambda n: f"CBS sent an incomplete or invalid JSON page at {url} ({n} attempts; "
-                             f"{len(body)} bytes; {e}); nothing was cached or imported: try again later")
+                             f"{len(body)} bytes; {reason}); nothing was cached or imported: try again later")
         if not isinstance(data, dict):
             raise CBSError(f"CBS sent JSON that is not an OData object at {url}: {_snippet(body)}; "
                            "check cbs_base_url in wijkboekhouding.toml")
