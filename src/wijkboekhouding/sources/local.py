@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..catalogue import THEMES, Catalogue, CatalogueError, Indicator, parse_catalogue
-from ..errors import SourceError
+from ..catalogue import THEMES, Catalogue, Indicator, parse_catalogue
+from ..errors import CatalogueError, SourceError
 from .cells import MARKERS, CellError
 from .periods import PeriodError, normalise_period
 from .records import (MISSING, PROVISIONAL, VALUE, AreaRecord, SourceMeta, SourceRow, SourceTable, Topic,
@@ -96,7 +96,8 @@ def slugify(text: str) -> str:
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    options = sorted(options)
+    close = [o for o in options if word and o.startswith(word)] or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -149,7 +150,7 @@ def read_meta(path: str | Path, catalogue: Catalogue) -> LocalMeta:
     if not raw_indicators and not reports:
         problems.append("the dataset defines no indicators; add an [[indicator]] section "
                         "(or list the CBS indicators it reports under reports = [...])")
-    problems += _check_indicators(raw_indicators, catalogue, theme if theme in THEMES else None)
+    problems += _check_indicators(raw_indicators, catalogue, theme if isinstance(theme, str) and theme else None)
 
     indicators: tuple[Indicator, ...] = ()
     if not problems and raw_indicators:
@@ -173,6 +174,7 @@ def read_meta(path: str | Path, catalogue: Catalogue) -> LocalMeta:
 def _check_indicators(raw_indicators: list[dict], catalogue: Catalogue, theme: str | None) -> list[str]:
     problems = []
     seen: set[str] = set()
+    local_ids = {r["id"] for r in raw_indicators if isinstance(r.get("id"), str)}
     for n, raw in enumerate(raw_indicators, start=1):
         where = f"[[indicator]] #{n}" + (f" ({raw['id']})" if isinstance(raw.get("id"), str) else "")
         for key in raw:
@@ -185,6 +187,11 @@ def _check_indicators(raw_indicators: list[dict], catalogue: Catalogue, theme: s
         for key, example in required.items():
             if key not in raw:
                 problems.append(f"{where}: key {key!r} is missing; add a line such as {example}")
+        base = raw.get("base")
+        if base is not None and base not in local_ids and base not in catalogue.indicators:
+            problems.append(f"{where}: base {base!r} is neither an indicator of this file nor of the CBS "
+                            f"catalogue{_did_you_mean(str(base), list(catalogue.indicators) + list(local_ids))}; "
+                            "use the id of the indicator this one is weighted by")
         ind_id = raw.get("id")
         if ind_id is None:
             continue
@@ -265,11 +272,22 @@ class AreaLookup:
     def similar(self, text: str, n: int = 3) -> list[str]:
         """Codes of areas whose code or name looks like ``text``."""
         code = normalise_area_code(text).upper()
-        hits = difflib.get_close_matches(code, list(self.areas), n=n, cutoff=0.75)
+        hits = []
+        if level_of(code) is not None and code[2:].isdigit():
+            same_kind = [c for c in self.areas if len(c) == len(code) and c[:2] == code[:2]]
+            hits = sorted(same_kind, key=lambda c: (-_common_prefix(c, code), abs(int(c[2:]) - int(code[2:]))))[:n]
+            hits = [c for c in hits if _common_prefix(c, code) >= len(code) - 3]
         names = difflib.get_close_matches(_name_key(text), list(self.by_name), n=n, cutoff=0.75)
         for name in names:
             hits.extend(sorted(self.by_name[name]))
         return list(dict.fromkeys(hits))[:n]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 # -- cells ------------------------------------------------------------------------------------

@@ -65,7 +65,10 @@ def import_local_file(ws: Workspace, file_path: str | Path, meta_path: str | Pat
 def local_catalogue(catalogue: Catalogue, meta: LocalMeta) -> Catalogue:
     """The catalogue plus this dataset as a table family whose ``waarde`` topic maps to each of its
     indicators by the row's ``indicator`` dimension."""
-    family = TableFamily(name=meta.slug, title=meta.title, ids={}, publisher=meta.publisher)
+    # ``waarde`` is mapped per row; listing it as an area key keeps the loader from calling it
+    # unmapped when no row survived validation
+    family = TableFamily(name=meta.slug, title=meta.title, ids={}, publisher=meta.publisher,
+                         area_keys=frozenset({VALUE_COLUMN}))
     indicators = dict(catalogue.indicators)
     for ind in meta.indicators + tuple(catalogue.indicators[i] for i in meta.reports):
         mapping = SourceMapping(table=meta.slug, key=VALUE_COLUMN, where=(("indicator", ind.id),))
