@@ -222,6 +222,7 @@ class CBSStandIn:
         self._stop = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        self._port = self._server.server_address[1]  # kept after stop(): tests name the URLs that failed
         self._server.handle_error = lambda request, address: None  # a client that gave up closed the socket
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
         self._thread.start()
@@ -239,7 +240,7 @@ class CBSStandIn:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self._port}"
 
     @property
     def v3_base(self) -> str:

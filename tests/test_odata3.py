@@ -192,3 +192,23 @@ def test_a_500_then_success_imports_normally(cbs_server, tmp_path):
     result = import_table(ws, "85984NED")
     assert result.rows == 91
     assert sum("TypedDataSet" in r for r in cbs_server.requests) == 5  # 4 pages + 1 retry
+
+
+def test_the_cli_imports_from_the_api(cbs_server, tmp_path):
+    from click.testing import CliRunner
+
+    from wijkboekhouding.cli import cli
+
+    ws = make_workspace(tmp_path, cbs_server, ["GM0599"])
+    args = ["import", "cbs", "--table", "85984NED", "--gemeente", "GM0599", "--workspace", str(ws.path)]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "cbs:85984NED:api:GM0599: version 1, 91 rows, 91 areas" in first.output
+    cbs_server.stop()
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    assert "cbs:85984NED:api:GM0599: unchanged (same content as version 1); nothing written" in second.output
+    unknown = CliRunner().invoke(cli, ["import", "cbs", "--table", "99999XXX", "--workspace", str(ws.path)])
+    assert unknown.exit_code == 1
+    assert f"Error: cannot reach CBS at {cbs_server.v3_base}/99999XXX/TableInfos?$format=json (2 attempts" \
+        in unknown.output
