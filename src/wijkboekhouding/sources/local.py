@@ -97,7 +97,8 @@ def slugify(text: str) -> str:
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
     options = sorted(options)
-    close = [o for o in options if word and o.startswith(word)] or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    close = [o for o in options if word and o.startswith(word)]
+    close = close or difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
