@@ -254,12 +254,14 @@ def format_area_definition(ws, slug: str) -> str:
         lines = [f"{area.name} ({area.slug})"]
         if area.description:
             lines.append(area.description)
+        available = wh.years()
         for p in area.periods:
             lines.append(f"  {p.label}:")
+            years = [y for y in available if p.covers(y)]
             for m in p.members:
-                year = p.year_to or p.year_from
-                known = wh.area(m.code, year) if year else wh.area(m.code)
-                name = known.display_name if known else "(not in the warehouse)"
+                known = wh.area(m.code, years[-1]) if years else None
+                name = known.display_name if known else (
+                    f"(not in the warehouse for {years[-1]})" if years else "(no data for these years yet)")
                 share = "" if m.fraction == 1.0 else f"  fraction {m.fraction:g} (apportioned)"
                 lines.append(f"    {m.code}  {name}{share}")
     return "\n".join(lines)
