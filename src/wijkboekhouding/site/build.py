@@ -1,0 +1,270 @@
+"""Building the static site in two passes (Pelican style).
+
+Pass 1 (:func:`compute_pages`) reads the warehouse and computes the context of every
+page -- figures, comparisons, chart specifications -- writing nothing.  Pass 2
+(:func:`render_site`) renders the pages, charts, twins, embeds and big-screen pages
+and writes them through a :class:`Writer` into a fresh folder that replaces the old
+site only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from html import escape
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..workspace import Workspace
+from . import twins
+from .charts import Chart, render
+from ..warehouse.store import Observation
+from .context import AGGREGATE_MODULE, PageContext, SiteData, area_pages, has_module, source_text
+from .sections import SECTIONS, Section
+from .urls import embed_url, root_of, screen_url
+from .writer import Writer, atomic_site
+
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+EMBED_CSP = ("default-src 'self'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+             "object-src 'none'; base-uri 'self'; form-action 'none'")
+STATIC_FILES = ("site.css", "site.js", "embed-child.js")
+DEFAULT_TITLE = "Wijkboekhouding"
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    pages: int = 0
+    areas: int = 0
+    embeds: int = 0
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    pass1_seconds: float = 0.0
+    largest_page: tuple[int, str] = (0, "")
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"Site built in {self.out_dir}: {self.areas} areas, {self.pages} area pages, {self.embeds} embeds, "
+                f"{self.files} files, {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s. "
+                f"Preview it with 'wijkboekhouding serve' and open http://127.0.0.1:8000/")
+        return "\n".join([text, *self.notes])
+
+
+@dataclass
+class PlannedPage:
+    """A page with its sections' contexts: the output of pass 1 for one area and year."""
+
+    page: PageContext
+    sections: list[tuple[Section, dict]]
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("wijkboekhouding.site", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined, auto_reload=False)
+    return env
+
+
+# -- pass 1 --------------------------------------------------------------------------------
+
+def compute_pages(data: SiteData, provincie_pages: bool = False) -> list[PlannedPage]:
+    """Pass 1: the context of every area page and its sections.  Writes nothing."""
+    planned = []
+    for page in area_pages(data, provincie_pages):
+        sections = []
+        for section in SECTIONS:
+            ctx = section.context(page)
+            if ctx is not None:
+                sections.append((section, ctx))
+        planned.append(PlannedPage(page, sections))
+    return planned
+
+
+def add_aggregate_areas(data: SiteData, wh) -> bool:
+    """Add provincie and custom-area (``/gebied/<slug>/``) pages to ``data``.
+
+    Their figures are aggregates computed by ``wijkboekhouding.warehouse.aggregate``
+    (``aggregate_area(warehouse, code_or_slug, year)``).  Without that module the site
+    has no provincie or custom-area pages, and breadcrumbs name the provincie without a
+    link.  An aggregate cites the source its parts' figures came from.  Returns whether
+    provincie pages are built.
+    """
+    if not has_module(AGGREGATE_MODULE):
+        return False
+    aggregate = importlib.import_module(AGGREGATE_MODULE)
+    from ..warehouse.custom_areas import list_areas
+    from ..warehouse.store import Area
+
+    source_of: dict[tuple[str, int], int] = {}
+    for (code, year), figures in data.obs.items():
+        for ind_id, o in figures.items():
+            source_of.setdefault((ind_id, year), o.source_id)
+    years = sorted({y for ys in data.years_of.values() for y in ys})
+
+    def add(key: str, name: str, level: str, year: int, figures, members: list[str]) -> None:
+        data.areas[(key, year)] = Area(key, year, name, level, None, None, None)
+        data.raw_names[(key, year)] = name
+        data.years_of.setdefault(key, []).append(year)
+        data.children[(key, year)] = [m for m in members if (m, year) in data.areas]
+        own = data.obs.setdefault((key, year), {})
+        for ind_id, agg in figures.items():
+            source_id = source_of.get((ind_id, year))
+            if source_id is None:
+                continue
+            status = ("provisional" if agg.provisional else "value") if agg.value is not None else \
+                "suppressed" if agg.status == "suppressed" else "missing"
+            own[ind_id] = Observation(ind_id, key, year, str(year), agg.value, status, source_id)
+            note = agg.note_nl()
+            if note:
+                data.notes[(key, year, ind_id)] = note
+
+    provincie_pages = False
+    for year in years:
+        provincies = {pv: name for gm, (pv, name) in data.provincie.items() if (gm, year) in data.areas}
+        for pv, name in sorted(provincies.items()):
+            figures = aggregate.aggregate_area(wh, pv, year)
+            add(pv, name, "provincie", year, figures, [g for g, (p, _) in data.provincie.items() if p == pv])
+            provincie_pages = True
+    for custom in list_areas(wh):
+        for year in custom.years(years):
+            figures = aggregate.aggregate_area(wh, custom.slug, year)
+            add(custom.slug, custom.name, "gebied", year, figures, [c for c, _ in figures.members])
+    return provincie_pages
+
+
+# -- pass 2 --------------------------------------------------------------------------------
+
+class Renderer:
+    """Pass 2: renders planned pages and writes them."""
+
+    def __init__(self, writer: Writer, site_title: str, site_url: str, bare: bool = False):
+        self.writer = writer
+        self.env = environment()
+        self.site_title = site_title
+        self.site_url = site_url.rstrip("/")
+        self.bare = bare
+        self.t_area = self.env.get_template("bare.html.j2" if bare else "area.html.j2")
+        self.t_embed = self.env.get_template("bare.html.j2" if bare else "embed.html.j2")
+        self.t_screen = self.env.get_template("bare.html.j2" if bare else "screen.html.j2")
+        self.embeds = 0
+        self.largest = (0, "")
+
+    def _common(self, url: str) -> dict:
+        return {"root": root_of(url), "site_title": self.site_title, "site_url": self.site_url, "csp": PAGE_CSP}
+
+    def charts(self, planned: PlannedPage) -> list[tuple[Section, dict, list[Chart]]]:
+        if self.bare:
+            return [(section, ctx, []) for section, ctx in planned.sections]
+        return [(section, ctx, [render(spec) for spec in ctx.get("charts", [])]) for section, ctx in planned.sections]
+
+    def snippet(self, code: str, section_id: str, title: str) -> str:
+        base = self.site_url or "https://JOUW-WIJKBOEKHOUDING.nl"
+        src = f"{base}/{embed_url(code, section_id)}"
+        origin = "/".join(base.split("/")[:3])
+        return (f'<iframe src="{src}" title="{escape(title)}" style="width:100%;border:0;height:480px" '
+                f'loading="lazy"></iframe>\n'
+                f'<script>(function(){{var o="{origin}",f=document.currentScript.previousElementSibling;'
+                f'addEventListener("message",function(e){{if(e.origin!==o||e.source!==f.contentWindow)return;'
+                f'var d=e.data;if(d&&d.type==="wijkboekhouding-hoogte"&&typeof d.hoogte==="number"&&d.hoogte>0'
+                f'&&d.hoogte<20000)f.style.height=Math.ceil(d.hoogte)+"px"}})}})();</script>')
+
+    def area(self, planned: PlannedPage, other_year_urls: dict[int, str], twin_base: str) -> None:
+        page = planned.page
+        sections = self.charts(planned)
+        snippets = {s.id: self.snippet(page.code, s.id, f"{s.title} – {page.name}") for s, _, _ in sections}
+        html = self.t_area.render(page=page, sections=sections, snippets=snippets,
+                                  other_year_urls=other_year_urls, screen_url=screen_url(page.code),
+                                  twin_base=twin_base, **self._common(page.url))
+        self.writer.write(page.url, html, f"{page.code} {page.year}")
+        if len(html) > self.largest[0]:
+            self.largest = (len(html), page.url)
+        if page.is_latest:
+            self.embed_pages(page, sections)
+            url = screen_url(page.code)
+            self.writer.write(url, self.t_screen.render(page=page, sections=sections,
+                                                        **self._common(url)), f"scherm {page.code}")
+
+    def embed_pages(self, page: PageContext, sections) -> None:
+        for section, ctx, charts in sections:
+            if not section.embeddable:
+                continue
+            items = [(section.id, section.title, None)] + [(c.spec.id, c.spec.title, c) for c in charts]
+            for eid, title, chart in items:
+                url = embed_url(page.code, eid)
+                used = sorted({f.source for f in ctx.get("figures", [])})
+                common = self._common(url)
+                common["csp"] = EMBED_CSP
+                html = self.t_embed.render(page=page, section=section, s=ctx, charts=charts if chart is None else [],
+                                           chart=chart, title=title,
+                                           used_sources=[page.sources[n - 1] for n in used], **common)
+                self.writer.write(url, html, f"embed {page.code} {eid}")
+                self.embeds += 1
+
+
+def render_site(planned: list[PlannedPage], writer: Writer, data: SiteData, featured: list[str],
+                site_title: str, site_url: str, bare: bool = False) -> Renderer:
+    """Pass 2: write every page of the site."""
+    r = Renderer(writer, site_title, site_url, bare)
+    static = resources.files("wijkboekhouding.site").joinpath("static")
+    for name in STATIC_FILES:
+        writer.write(f"static/{name}", static.joinpath(name).read_bytes(), f"static {name}")
+
+    search_index = []
+    for code, group in itertools.groupby(planned, key=lambda p: p.page.code):
+        group = list(group)
+        latest = group[0].page
+        other_year_urls = {p.page.year: p.page.url for p in group}
+        twin_base = latest.url
+        for p in group:
+            r.area(p, other_year_urls, twin_base)
+        pages = [p.page for p in group]
+        writer.write(twin_base + "data.json", twins.to_json(pages, latest.url), f"data.json {code}")
+        writer.write(twin_base + "data.csv", twins.to_csv(pages), f"data.csv {code}")
+        parent = latest.gemeente_name if latest.level in ("wijk", "buurt") else ""
+        search_index.append([latest.name, latest.level_label, parent, latest.url])
+
+    writer.write("zoekindex.json", json.dumps(search_index, ensure_ascii=False, separators=(",", ":")), "zoekindex")
+    env = r.env
+    featured_links = [(data.name(c, data.years_of[c][-1]), data.url(c)) for c in featured if c in data.years_of]
+    provincies = sorted({(name, data.url(pv)) for pv, name in data.provincie.values() if pv in data.years_of})
+    writer.write("", env.get_template("home.html.j2").render(featured=featured_links, provincies=provincies,
+                                                              **r._common("")), "home")
+    sources = sorted({source_text(s, s.title.rsplit(" ", 1)[-1] if s.title[-4:].isdigit() else s.retrieved_at[:4])
+                      for s in data.sources.values() if s.current})
+    writer.write("over/", env.get_template("over.html.j2").render(sources=sources, **r._common("over/")), "over")
+    return r
+
+
+def build_site(ws: Workspace, out_dir: str | Path, *, bare: bool = False) -> BuildResult:
+    """Build the workspace's site into ``out_dir`` (written aside, then swapped in)."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    with ws.warehouse() as wh:
+        data = SiteData.load(wh, ws.settings.get("name", ""))
+        provincie_pages = add_aggregate_areas(data, wh)
+    if provincie_pages:
+        data.use_provincies()
+    planned = compute_pages(data, provincie_pages)
+    pass1 = time.perf_counter() - started
+    result = BuildResult(out_dir, pass1_seconds=pass1)
+    title = ws.settings.get("name") or DEFAULT_TITLE
+    with atomic_site(out_dir) as root:
+        writer = Writer(root)
+        r = render_site(planned, writer, data, ws.gemeenten, title, ws.settings.get("site_url", ""), bare)
+    result.pages = len(planned)
+    result.areas = len(data.years_of)
+    result.embeds = r.embeds
+    result.files = writer.files
+    result.bytes = writer.bytes
+    result.largest_page = r.largest
+    result.seconds = time.perf_counter() - started
+    if not provincie_pages:
+        result.notes.append("No provincie pages: no gemeente-provincie list in the warehouse, or "
+                            "wijkboekhouding.warehouse.aggregate is not available.")
+    return result
