@@ -38,9 +38,9 @@ def test_spijkerkwartier_2017_from_the_real_kwb_file(kwb_2017):
     lines = format_area(kwb_2017, "WK020202").splitlines()
     assert lines[:3] == ["WK020202 — wijk WK020202, 2017", "Nederland › Arnhem › WK020202", ""]
     # values from the WK020202 row of the CBS file: AantalInwoners_5 = 6540, GemiddeldeWoningwaarde_35 = 155
-    assert "  Aantal inwoners                                                6.540                  [1]" in lines
-    assert "  Gemiddelde WOZ-waarde van woningen                               155 × 1.000 euro     [1]" in lines
-    assert "  Gemiddeld inkomen per inwoner                                   25,2 × 1.000 euro     [1]" in lines
+    assert "  Aantal inwoners                                               6.540                  [1]" in lines
+    assert "  Gemiddelde WOZ-waarde van woningen                              155 × 1.000 euro     [1]" in lines
+    assert "  Gemiddeld inkomen per inwoner                                  25,2 × 1.000 euro     [1]" in lines
     themes = [line for line in lines if line and not line.startswith(" ")][2:]
     assert themes == [t for t in ("Geld", "Wonen", "Groen", "Sociaal", "Werk", "Energie", "Talent",
                                   "Bedrijvigheid", "Voorzieningen", "Bronnen") if t in themes]
@@ -53,7 +53,7 @@ def test_show_through_the_cli_fits_100_columns(kwb_2017):
     result = CliRunner().invoke(cli, ["show", "GM0202", "--workspace", str(kwb_2017.path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Arnhem — gemeente GM0202, 2017\nNederland › Arnhem\n")
-    assert "  Aantal inwoners                                              155.699                  [1]\n" \
+    assert "  Aantal inwoners                                             155.699                  [1]\n" \
         in result.stdout
     assert "Bron: CBS, tabel 83765NED, CC BY 4.0" in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 100
@@ -62,8 +62,8 @@ def test_show_through_the_cli_fits_100_columns(kwb_2017):
 def test_suppressed_values_say_so(kwb_2017):
     # BU02741001 (Renkum, 30 inhabitants): CBS suppressed the WOZ value and the income ('.')
     text = format_area(kwb_2017, "BU02741001")
-    assert "  Gemiddelde WOZ-waarde van woningen                 geheim/onderdrukt                  [1]" in text
-    assert "  Aantal inwoners                                                   30                  [1]" in text
+    assert "  Gemiddelde WOZ-waarde van woningen                       geheim/onderdrukt           [1]" in text
+    assert "  Aantal inwoners                                                  30                  [1]" in text
 
 
 def test_local_figures_their_statuses_and_sources_by_year(ws, tmp_path):
@@ -78,17 +78,17 @@ def test_local_figures_their_statuses_and_sources_by_year(ws, tmp_path):
         "Jaren met cijfers: 2017, 2022, 2023",
         "",
         "Groen",
-        "  Bomen geteld                                                   2.100                  [1] voorlopig",
-        "  Boomsoorten                                        geheim/onderdrukt                  [1]",
+        "  Bomen geteld                                                  2.100                  [1] voorlopig",
+        "  Boomsoorten                                              geheim/onderdrukt           [1]",
         "",
         "Bronnen",
         "  [1] Bron: Natuurvereniging Test, dataset bomentelling-test, CC BY 4.0",
         "      Bomentelling (test) · periode 2023 · opgehaald <tijd> · contact",
         "      bomen@example.org",
     ])
-    assert "  Boomsoorten                                                ontbreekt                  [1]" \
+    assert "  Boomsoorten                                               ontbreekt                  [1]" \
         in format_area(ws, "WK020202", 2022)
-    assert "  Aantal inwoners                                                6.540                  [1]" \
+    assert "  Aantal inwoners                                               6.540                  [1]" \
         in format_area(ws, "WK020202", 2017)
 
 

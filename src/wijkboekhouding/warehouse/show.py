@@ -17,7 +17,7 @@ from ..workspace import Workspace
 from .store import Area, Observation, Source, Warehouse
 
 WIDTH = 100
-LABEL_WIDTH = 50
+LABEL_WIDTH = 56  # + value 10 + unit 16 + note 13 ('[1] voorlopig') fits 100 columns
 THEME_TITLES = {"geld": "Geld", "wonen": "Wonen", "groen": "Groen", "sociaal": "Sociaal", "werk": "Werk",
                 "energie": "Energie", "talent": "Talent", "bedrijvigheid": "Bedrijvigheid",
                 "voorzieningen": "Voorzieningen"}
@@ -123,7 +123,8 @@ def _figure_lines(ind: Indicator, o: Observation, year: int, source_number: int)
         value, unit = dutch_number(o.value, ind.decimals), unit_text(ind.unit)
     note = f"[{source_number}]" + (" voorlopig" if o.status == PROVISIONAL else "")
     wrapped = textwrap.wrap(label, LABEL_WIDTH) or [ind.id]
-    last = f"  {wrapped[-1]:<{LABEL_WIDTH}} {value:>17} {unit:<16} {note}".rstrip()
+    figure = f"{value:>10} {unit}"  # a status is wider than a number; it takes the unit's room
+    last = f"  {wrapped[-1]:<{LABEL_WIDTH}} {figure:<27} {note}".rstrip()
     return [f"  {line}" for line in wrapped[:-1]] + [last]
 
 
