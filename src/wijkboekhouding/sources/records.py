@@ -30,9 +30,12 @@ _KEY_SUFFIX = re.compile(r"_\d+$")
 def key_stem(key: str) -> str:
     """``GemiddeldeWOZWaardeVanWoningen_39`` -> ``GemiddeldeWOZWaardeVanWoningen``.
 
-    CBS renumbers the suffix every year and even between revisions of one table.
+    CBS renumbers the suffix every year and even between revisions of one table.  Only
+    CBS's CamelCase keys carry it: lower-case short names such as the KWB spreadsheet's
+    ``a_00_14`` are kept whole.
     """
-    return _KEY_SUFFIX.sub("", key.strip())
+    key = key.strip()
+    return _KEY_SUFFIX.sub("", key) if any(c.isupper() for c in key) else key
 
 
 def normalise_area_code(raw: str) -> str:

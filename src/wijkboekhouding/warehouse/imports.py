@@ -13,13 +13,37 @@ from .load import LoadResult, load_table
 
 def import_cbs_file(ws: Workspace, path: str | Path, table_id: str | None = None, year: int | None = None,
                     progress: Callable[[int], None] | None = None) -> LoadResult:
-    """Import one downloaded CBS file into the workspace (all or nothing)."""
+    """Import one downloaded CBS file into the workspace (all or nothing).  Files that
+    name areas without codes are matched against the area names already in the warehouse;
+    CBS's gemeente list fills the provincie of each gemeente instead."""
+    from ..sources.files import detect_layout
+    from ..sources.statline_csv import AreaNames
+
+    if detect_layout(Path(path)) == "gemeentelijst":
+        return import_gemeentelijst(ws, path)
     catalogue = load_catalogue()
-    table, content_hash = open_cbs_file(path, catalogue, table_id=table_id, year=year)
-    key = f"cbs:{table.meta.table_id}:{Path(path).name}"
     with ws.warehouse() as wh:
+        table, content_hash = open_cbs_file(path, catalogue, table_id=table_id, year=year,
+                                            resolve_name=AreaNames(wh.areas))
+        key = f"cbs:{table.meta.table_id}:{Path(path).name}"
         return load_table(wh, table, catalogue, key=key, content_hash=content_hash, scope=ws.scope,
                           progress=progress)
+
+
+def import_gemeentelijst(ws: Workspace, path: str | Path):
+    """Fill ``gemeente_provincie`` from CBS's "Gemeenten alfabetisch" list (all or nothing)."""
+    from ..errors import InvalidDataError
+    from ..sources.files import text_encoding
+    from ..sources.gemeentelijst import GemeentelijstResult, read_gemeentelijst
+
+    path = Path(path)
+    rows, report = read_gemeentelijst(path, text_encoding(path))
+    if not report.valid:
+        raise InvalidDataError(f"{path.name}: {len(report.errors)} error(s); nothing was imported.\n"
+                               + report.format(), report)
+    with ws.warehouse() as wh:
+        wh.save_gemeente_provincie((r.gemeente_code, r.provincie_code, r.provincie_name) for r in rows)
+    return GemeentelijstResult(path.name, len(rows), report)
 
 
 def import_cbs_table(ws: Workspace, table_id: str, gemeenten: list[str] | None = None, year: int | None = None,
