@@ -5,7 +5,7 @@ import re
 
 from click.testing import CliRunner
 
-from conftest import KWB_2017, SHARED_DATA
+from conftest import KWB_2017, KWB_2024_CSV, SHARED_DATA
 from wijkboekhouding.catalogue import load_catalogue
 from wijkboekhouding.cli import cli
 from wijkboekhouding.demo import EXTRACT_PATH, PILOT_GEMEENTEN
@@ -23,6 +23,15 @@ def kwb_2017_row(code):
             if row["WijkenEnBuurten"].strip() == code:
                 return row
     raise AssertionError(f"{code} not in {KWB_2017.name}")
+
+
+def inhabitants_2024(code):
+    """Inhabitants in KWB 2024 (StatLine CSV), read with the csv module."""
+    with open(KWB_2024_CSV, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f, delimiter=";"):
+            if row["Regioaanduiding/Codering (code)"].strip() == code:
+                return int(row["Bevolking/Aantal inwoners (aantal)"])
+    raise AssertionError(f"{code} not in {KWB_2024_CSV.name}")
 
 
 def test_demo_command_gives_a_populated_workspace_and_show_prints_spijkerkwartier(tmp_path):
@@ -44,12 +53,18 @@ def test_demo_command_gives_a_populated_workspace_and_show_prints_spijkerkwartie
         source = wh.source(inwoners.source_id)
         assert (source.table_id, source.publisher, source.licence) == ("83765NED", "CBS", "CC BY 4.0")
 
-    shown = runner.invoke(cli, ["show", "WK020202", "-w", str(directory)])
+    shown = runner.invoke(cli, ["show", "WK020202", "-w", str(directory)])  # the latest year: 2024
     assert shown.exit_code == 0, shown.output
     assert "Spijkerkwartier" in shown.output
-    assert "Bron: CBS" in shown.output
-    assert "83765NED" in shown.output
-    assert re.search(r"6[ .]?540", shown.output), shown.output
+    assert "Bron: CBS, tabel 85984NED" in shown.output
+    assert inhabitants_2024("WK020202") == 6880
+    assert "6.880" in shown.output, shown.output
+
+    shown = runner.invoke(cli, ["show", "WK020202", "--year", "2017", "-w", str(directory)])
+    assert shown.exit_code == 0, shown.output
+    assert "Spijkerkwartier" in shown.output
+    assert "Bron: CBS, tabel 83765NED" in shown.output
+    assert "6.540" in shown.output, shown.output
 
 
 def test_running_the_demo_again_changes_nothing(tmp_path):
