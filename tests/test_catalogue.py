@@ -358,3 +358,22 @@ def test_mappings_split_by_year_are_not_ambiguous():
     mapper = catalogue.mapper("85984NED", [Topic("AantalInwoners_5")])
     assert mapper.indicators_for((), "2020") == ["inwoners"]
     assert mapper.indicators_for((), "2021-03") == ["bewoners"]
+
+
+def test_every_column_of_the_kwb_2019_spreadsheet_layout_maps(catalogue):
+    header = header_of(SHARED_DATA / "kwb-2019-gemeenten-extract" / "Gemeenten_kerncijfers_2019.csv", delimiter=";")
+    found, mapper = mapping(catalogue, "84583NED", topics_of(header))
+    assert mapper.unmapped() == []
+    assert found["g_woz"] == "woz_gemiddeld" and found["a_soz_wb"] == "uitkering_bijstand"
+    assert found["g_gas_ap"] == "gas_per_appartement" and found["p_bjj2k"] == "woningen_bouwjaar_voor_2000_pct"
+
+
+@pytest.mark.parametrize("name", ["wijk_2017.dbf", "gem_2017.dbf"])
+def test_every_field_of_the_wijk_en_buurtkaart_2017_maps(catalogue, name):
+    from dbfread import DBF
+
+    fields = DBF(SHARED_DATA / "cbs-wijkbuurtkaart-2017-attributes" / name, load=False).field_names
+    found, mapper = mapping(catalogue, "83765NED", topics_of(fields))
+    assert mapper.unmapped() == []
+    assert found["AANT_INW"] == "inwoners" and found["P_00_14_JR"] == "inwoners_0_15_pct"
+    assert found["OPP_LAND"] == "oppervlakte_land_ha"
