@@ -30,7 +30,8 @@ pytestmark = pytest.mark.fullfile
 
 # CBS "Verklaring van symbolen": '.' unknown/unreliable/secret, 'x' secret, '-' nihil; empty: cannot occur.
 LEGEND = {".": (None, "suppressed"), "x": (None, "suppressed"), "": (None, "missing"), "-": (0.0, "value")}
-AREA_CODE = re.compile(r"^(NL\d\d|PV\d\d|GM\d{4}|WK\d{6}|BU\d{8})$")
+# Since 2024 Amsterdam's wijk and buurt codes end in letters (WK0363AF, BU0363AF01).
+AREA_CODE = re.compile(r"^(NL\d\d|PV\d\d|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
 
 
 def oracle_cell(text: str, decimal_comma: bool):
