@@ -92,6 +92,12 @@ def test_local_figures_their_statuses_and_sources_by_year(ws, tmp_path):
         in format_area(ws, "WK020202", 2017)
 
 
+def test_breadcrumbs_name_the_provincie(ws):
+    with ws.warehouse() as wh:
+        wh.save_gemeente_provincie([("GM0202", "PV25", "Gelderland")])
+    assert format_area(ws, "BU02020211").splitlines()[1] == "Nederland › Gelderland › Arnhem › WK020202 › BU02020211"
+
+
 def test_an_unknown_area_gives_similar_codes(kwb_2017):
     with pytest.raises(AreaError) as e:
         format_area(kwb_2017, "WK020299")

@@ -78,7 +78,15 @@ def format_area(ws: Workspace, area: str, year: int | None = None) -> str:
 
 
 def _header(wh: Warehouse, area: Area, year: int, years: list[int]) -> list[str]:
-    crumbs = [a.display_name for a in wh.ancestors(area)] + [area.display_name]
+    ancestors = wh.ancestors(area)
+    crumbs = [a.display_name for a in ancestors] + [area.display_name]
+    provincie = wh.provincie_of(area.gemeente_code) if area.gemeente_code else None
+    if provincie and area.level != "provincie":  # KWB rows do not name their provincie
+        codes = [a.code for a in ancestors]
+        if provincie[0] in codes:
+            crumbs[codes.index(provincie[0])] = provincie[1]
+        else:
+            crumbs.insert(1 if codes[:1] == ["NL00"] else 0, provincie[1])
     lines = [f"{area.display_name} — {area.level} {area.code}, {year}", " › ".join(crumbs)]
     if len(years) > 1:
         lines.append("Jaren met cijfers: " + ", ".join(map(str, years)))
