@@ -221,6 +221,20 @@ def test_a_bad_file_imports_nothing_and_says_where_and_what_to_do(ws, tmp_path, 
     assert row["message"] in BAD[name] and row["fix"] in BAD[name]
 
 
+@pytest.mark.parametrize("content, message", [
+    ("", "empty.csv: the file holds no header and no rows. Fill in a header row (gebied, periode, ...) and the data."),
+    ("gebied;jaar;bomen_geteld\n;;\n",
+     "empty.csv: the file has a header but no data rows. Add the figures below the header row."),
+])
+def test_an_empty_file_is_an_error(ws, tmp_path, content, message):
+    (meta,) = copy_in(tmp_path, "meta.toml")
+    data = tmp_path / "empty.csv"
+    data.write_text(content, encoding="utf-8")
+    with pytest.raises(InvalidDataError) as e:
+        import_local_file(ws, data, meta)
+    assert [str(p) for p in e.value.report.problems] == [message]
+
+
 def test_every_problem_is_listed_and_one_bad_row_keeps_the_warehouse_unchanged(ws, tmp_path):
     (meta,) = copy_in(tmp_path, "meta.toml")
     data = tmp_path / "mixed.csv"

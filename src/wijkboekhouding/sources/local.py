@@ -407,6 +407,9 @@ def read_local_file(path: str | Path, meta: LocalMeta, areas: AreaLookup, catalo
         report.error("empty-file", path.name, None, None, "the file holds no header and no rows.",
                      "Fill in a header row (gebied, periode, ...) and the data.")
         return SourceTable(source_meta, [VALUE_TOPIC], iter(()), report)
+    if len(rows) == 1:
+        report.error("no-rows", path.name, None, None, "the file has a header but no data rows.",
+                     "Add the figures below the header row.")
     reader = _LocalRows(path.name, meta, areas, report, decimal_comma, set(catalogue.indicators))
     return SourceTable(source_meta, [VALUE_TOPIC], iter(reader.read(rows[0], rows[1:])), report)
 

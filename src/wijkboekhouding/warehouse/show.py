@@ -12,7 +12,7 @@ import textwrap
 from ..catalogue import THEMES, Indicator, load_catalogue
 from ..errors import AreaError
 from ..sources.local import AreaLookup
-from ..sources.records import MISSING, PROVISIONAL, SUPPRESSED
+from ..sources.records import MISSING, PROVISIONAL, SUPPRESSED, normalise_area_code
 from ..workspace import Workspace
 from .store import Area, Observation, Source, Warehouse
 
@@ -39,7 +39,10 @@ def unit_text(unit: str) -> str:
 
 def find_area(wh: Warehouse, text: str) -> Area:
     """The area a CBS code or unique name denotes (its latest year); AreaError with a hint otherwise."""
-    lookup = AreaLookup(wh.areas())
+    direct = wh.area(normalise_area_code(text).upper())
+    if direct is not None:
+        return direct
+    lookup = AreaLookup(wh.areas())  # names and hints need every area
     code, candidates = lookup.find(text)
     if code is not None:
         return wh.area(code)
