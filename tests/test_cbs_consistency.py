@@ -30,9 +30,6 @@ from collections import defaultdict
 import pytest
 
 from conftest import KWB_2017, KWB_2024_CSV
-from wijkboekhouding.catalogue import load_catalogue
-from wijkboekhouding.errors import SourceError
-from wijkboekhouding.sources.files import open_cbs_file
 from wijkboekhouding.warehouse.aggregate import aggregate_many
 from wijkboekhouding.warehouse.imports import import_cbs_file
 
@@ -159,12 +156,7 @@ def test_kwb_2017_suppressed_buurten_are_never_zero(kwb2017):
 
 
 def test_kwb_2024_counts_of_every_wijk_and_gemeente_add_up(tmp_path, shared_data):
-    try:
-        open_cbs_file(KWB_2024_CSV, load_catalogue(), table_id="85984NED")
-    except SourceError as e:
-        if "is not supported yet" not in str(e):
-            raise
-        pytest.xfail(f"the StatLine CSV reader has not landed yet: {e}")
+    """The StatLine CSV export of KWB 2024: population by sex and age group."""
     from wijkboekhouding.workspace import Workspace
 
     ws = Workspace.init(tmp_path / "ws", [])

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from ..catalogue import Indicator
 from ..errors import AreaError
@@ -48,8 +48,7 @@ SUPPRESSED = "suppressed"     # status of a published figure CBS kept back
 _PART_NOUNS = {"buurt": ("buurt", "buurten"), "wijk": ("wijk", "wijken"), "gemeente": ("gemeente", "gemeenten")}
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(NamedTuple):
     """How much of an area an aggregate rests on."""
 
     parts_known: int
@@ -93,8 +92,7 @@ class Coverage:
         return text
 
 
-@dataclass(frozen=True)
-class Aggregate:
+class Aggregate(NamedTuple):
     """One indicator's figure for an area made of parts."""
 
     indicator_id: str
@@ -155,15 +153,17 @@ def aggregate_many(warehouse: Warehouse, groups: Mapping[object, Iterable[tuple[
                    ) -> dict[object, dict[str, Aggregate]]:
     """:func:`aggregate` for many areas at once, with one query for all their members."""
     indicators = warehouse.indicators()
-    wanted = _wanted(indicators, indicator_ids)
+    plans = [_Plan.of(ind, indicators) for ind in _wanted(indicators, indicator_ids).values()]
     groups = {key: _members(ms) for key, ms in groups.items()}
     codes = {code for ms in groups.values() for code, _ in ms}
-    needed = set(wanted) | {i.base for i in wanted.values() if i.base} | (
-        {SUM_COVERAGE_BASE} if SUM_COVERAGE_BASE in indicators else set())
-    known, provisional = _read(warehouse, needed & set(indicators), year, codes)
-    return {key: {iid: _aggregate_one(ind, indicators, ms, known, provisional, threshold, year)
-                  for iid, ind in wanted.items()}
-            for key, ms in groups.items()}
+    needed = {p.id for p in plans} | {p.base for p in plans if p.base}
+    known, provisional = _read(warehouse, needed, year, codes)
+    with_data = {iid for _, iid in known}
+    out = {}
+    for key, members in groups.items():
+        group = _Group(members, known)
+        out[key] = {p.id: _aggregate_one(p, group, known, provisional, with_data, threshold, year) for p in plans}
+    return out
 
 
 def _wanted(indicators: dict[str, Indicator], ids: Iterable[str] | None) -> dict[str, Indicator]:
@@ -201,72 +201,108 @@ def _read(warehouse: Warehouse, ids: set[str], year: int, codes: set[str]):
     return known, provisional
 
 
-def _aggregate_one(ind: Indicator, indicators: dict[str, Indicator], members: list[tuple[str, float]],
-                   known: dict, provisional: set, threshold: float, year: int) -> Aggregate:
-    iid = ind.id
-    levels = {level_of(code) for code, _ in members}
-    part_level = levels.pop() if len(levels) == 1 else None
-    apportioned = any(f != 1.0 for _, f in members)
-    if ind.aggregation == "none":
-        reason = ind.not_aggregatable_reason or "dit cijfer kan niet worden opgeteld of gemiddeld"
-        return Aggregate(iid, None, NOT_AGGREGATABLE, "none", Coverage(0, len(members), part_level),
-                         reason=f"niet beschikbaar voor dit gebied: {reason}")
+@dataclass(frozen=True)
+class _Plan:
+    """How one indicator aggregates, read once from its definition."""
 
-    weighted = ind.aggregation in ("weighted_mean", "share")
-    if weighted:
-        base = ind.base
-        if base is None or base not in indicators:
-            return Aggregate(iid, None, MISSING, ind.aggregation, Coverage(0, len(members), part_level),
-                             reason="niet beschikbaar voor dit gebied: er is geen basis om mee te wegen")
-    else:
-        base = ind.base if ind.base in indicators else (
-            SUM_COVERAGE_BASE if SUM_COVERAGE_BASE in indicators and iid != SUM_COVERAGE_BASE else None)
+    id: str
+    rule: str
+    weighted: bool
+    base: str | None          # weights (means, shares) or coverage measure (sums)
+    base_label: str | None
+    reason: str | None        # why there is no value whatever the parts say
 
-    total = weight = base_known = base_total = 0.0
-    parts_known = 0
-    bases_complete = True
-    any_base = False
-    is_provisional = False
-    for code, fraction in members:
-        value = known.get((code, iid))
-        b = known.get((code, base)) if base else None
-        if b is None:
-            bases_complete = False
-        else:
-            any_base = True
-            base_total += b * fraction
-        if value is None or (weighted and b is None):
-            continue
-        parts_known += 1
-        is_provisional = is_provisional or (code, iid) in provisional
-        if b is not None:
-            base_known += b * fraction
+    @classmethod
+    def of(cls, ind: Indicator, indicators: dict[str, Indicator]) -> "_Plan":
+        weighted = ind.aggregation in ("weighted_mean", "share")
+        reason = None
+        if ind.aggregation == "none":
+            reason = ind.not_aggregatable_reason or "dit cijfer kan niet worden opgeteld of gemiddeld"
         if weighted:
-            total += value * b * fraction
-            weight += b * fraction
+            base = ind.base if ind.base in indicators else None
+            if base is None:
+                reason = "er is geen basis om mee te wegen"
         else:
-            total += value * fraction
+            base = ind.base if ind.base in indicators else (
+                SUM_COVERAGE_BASE if SUM_COVERAGE_BASE in indicators and ind.id != SUM_COVERAGE_BASE else None)
+        label = _base_label(indicators[base]) if base else None
+        return cls(ind.id, ind.aggregation, weighted, base, label, reason)
+
+
+class _Group:
+    """One area's members, with its base totals computed once per base."""
+
+    def __init__(self, members: list[tuple[str, float]], known: dict):
+        self.members = members
+        self.known = known
+        levels = {level_of(code) for code, _ in members}
+        self.part_level = levels.pop() if len(levels) == 1 else None
+        self.apportioned = any(f != 1.0 for _, f in members)
+        self._bases: dict[str, tuple[float, bool, bool]] = {}
+
+    def base(self, base: str) -> tuple[float, bool, bool]:
+        """``(base_total, every part's base known, any part's base known)``."""
+        hit = self._bases.get(base)
+        if hit is None:
+            values = [(self.known.get((code, base)), f) for code, f in self.members]
+            known = [b * f for b, f in values if b is not None]
+            hit = self._bases[base] = (sum(known), len(known) == len(values), bool(known))
+        return hit
+
+
+def _aggregate_one(plan: _Plan, group: _Group, known: dict, provisional: set, with_data: set,
+                   threshold: float, year: int) -> Aggregate:
+    iid, rule, n = plan.id, plan.rule, len(group.members)
+    if plan.reason:
+        status = NOT_AGGREGATABLE if rule == "none" else MISSING
+        return Aggregate(iid, None, status, rule, Coverage(0, n, group.part_level),
+                         reason=f"niet beschikbaar voor dit gebied: {plan.reason}")
+    base, weighted = plan.base, plan.weighted
+    bases = group._bases.get(base) or group.base(base) if base else (0.0, True, False)
+    base_total, bases_complete, any_base = bases
+
+    total = weight = base_known = 0.0
+    parts_known = 0
+    is_provisional = False
+    if iid in with_data:
+        for code, fraction in group.members:
+            value = known.get((code, iid))
+            if value is None:
+                continue
+            b = known.get((code, base)) if base else None
+            if b is None and weighted:
+                continue
+            parts_known += 1
+            if provisional and (code, iid) in provisional:
+                is_provisional = True
+            if b is not None:
+                base_known += b * fraction
+            if weighted:
+                total += value * b * fraction
+                weight += b * fraction
+            else:
+                total += value * fraction
 
     if base and any_base:
-        coverage = Coverage(parts_known, len(members), part_level, base, _base_label(indicators[base]),
-                            base_known, base_total, bases_complete)
+        coverage = Coverage(parts_known, n, group.part_level, base, plan.base_label, base_known, base_total,
+                            bases_complete)
     else:
-        coverage = Coverage(parts_known, len(members), part_level)
+        coverage = Coverage(parts_known, n, group.part_level)
 
     if weighted and not any_base:
-        return Aggregate(iid, None, MISSING, ind.aggregation, coverage, apportioned,
+        return Aggregate(iid, None, MISSING, rule, coverage, group.apportioned,
                          reason=f"niet beschikbaar voor dit gebied: er zijn geen cijfers over "
-                                f"{_base_label(indicators[base])} om mee te wegen ({year})")
+                                f"{plan.base_label} om mee te wegen ({year})")
     if parts_known == 0 or (weighted and weight <= 0):
-        return Aggregate(iid, None, MISSING, ind.aggregation, coverage, apportioned,
+        return Aggregate(iid, None, MISSING, rule, coverage, group.apportioned,
                          reason=f"niet beschikbaar voor dit gebied: geen cijfers van de delen in {year}")
     if coverage.share < threshold - 1e-9:
-        return Aggregate(iid, None, INSUFFICIENT, ind.aggregation, coverage, apportioned,
+        return Aggregate(iid, None, INSUFFICIENT, rule, coverage, group.apportioned,
                          reason=f"niet beschikbaar voor dit gebied: van te weinig delen bekend "
                                 f"({coverage.text_nl()}; minimaal {round(threshold * 100)}% nodig)")
     value = total / weight if weighted else total
-    return Aggregate(iid, value, COMPLETE if coverage.complete else PARTIAL, ind.aggregation, coverage,
-                     apportioned, is_provisional, base_value=weight if weighted else None)
+    return Aggregate(iid, value, COMPLETE if coverage.complete else PARTIAL, rule, coverage,
+                     group.apportioned, is_provisional, base_value=weight if weighted else None)
 
 
 def _base_label(ind: Indicator) -> str:
