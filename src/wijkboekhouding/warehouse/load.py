@@ -119,7 +119,7 @@ def load_table(
                 seen_rows[row_key] = row.line
                 areas[(area.code, area.year)] = area
                 year = int(row.period[:4])
-                ids = mapper.indicators_for(row.dims)
+                ids = mapper.indicators_for(row.dims, row.period)
                 for indicator_id, value, status in zip(ids, row.values, row.statuses):
                     if indicator_id is not None:
                         counts["obs"] += 1
