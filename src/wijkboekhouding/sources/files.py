@@ -171,11 +171,13 @@ def open_cbs_file(path: str | Path, catalogue, table_id: str | None = None, year
     layout = detect_layout(path, encoding)
     if layout == "gemeentelijst":
         raise SourceError(f"{path.name}: this is CBS's list of gemeenten and provincies, not a table of figures; "
-                          "import it with 'wijkboekhouding import cbs --file', which fills the provincie of each gemeente.")
+                          "import it with 'wijkboekhouding import cbs --file', which fills the provincie "
+                          "of each gemeente.")
     if not utf8 and layout not in ("parquet", "dbf") and path.suffix.lower() != ".xlsx":
         report.warning("encoding", path.name, None, None,
                        "the file is not UTF-8; it was read as Windows-1252 (cp1252).",
-                       "Check that names with accents (Súdwest-Fryslân) look right; save the file as UTF-8 to silence this.")
+                       "Check that names with accents (Súdwest-Fryslân) look right; "
+                       "save the file as UTF-8 to silence this.")
     table_id = table_id or table_id_from_name(path)
     if not table_id:
         table_id, year = _guess_table(catalogue, path, layout, year, encoding)

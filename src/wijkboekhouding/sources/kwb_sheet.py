@@ -23,8 +23,9 @@ from .typed_csv import WRONG_TYPE_FIX
 CODE_KEYS = ("gwb_code_10", "gwb_code")
 NAME_KEY = "regio"
 CHANGE_KEY = "ind_wbi"
-# Columns describing the area (not topics); ``pst_mvp`` is a postcode, text.
-AREA_KEYS = {"gwb_code_10", "gwb_code_8", "gwb_code", "regio", "gm_naam", "recs", "ind_wbi", "pst_mvp"}
+# Columns describing the area (not topics): ``pst_mvp`` is its most common postcode,
+# ``pst_dekp`` a class (1-6) saying how well that postcode covers it.
+AREA_KEYS = {"gwb_code_10", "gwb_code_8", "gwb_code", "regio", "gm_naam", "recs", "ind_wbi", "pst_mvp", "pst_dekp"}
 
 
 def is_kwb_sheet_header(header: list) -> bool:

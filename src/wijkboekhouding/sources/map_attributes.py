@@ -26,7 +26,8 @@ CHANGE_KEYS = ("indelingswijziging_wijken_en_buurten", "ind_wbi")
 DBF_ALIASES = {"bu_code": "buurtcode", "bu_naam": "buurtnaam", "wk_code": "wijkcode", "wk_naam": "wijknaam",
                "gm_code": "gemeentecode", "gm_naam": "gemeentenaam"}
 SKIPPED_WATER = {"JA", "B"}
-NOT_TOPICS = {"water", "jrstatcode", "jaar", "meest_voorkomende_postcode", "id", "fid", "geometry",
+NOT_TOPICS = {"water", "jrstatcode", "jaar", "meest_voorkomende_postcode", "dekkingspercentage", "id", "fid",
+              "geometry",
               "buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam",
               "bu_code", "bu_naam", "wk_code", "wk_naam", "gm_code", "gm_naam", "pv_code", "pv_naam",
               *CHANGE_KEYS}
@@ -85,7 +86,8 @@ def _table(file: str, cols: _Columns, records, meta: SourceMeta, report: Report)
             yield SourceRow(line, area, period, (), values, statuses)
         if water:
             report.info("water-rows", file, None, cols.water,
-                        f"{water} rows for water or foreign territory (water = JA or B) carry no figures and were skipped.")
+                        f"{water} rows for water or foreign territory (water = JA or B) carry no figures "
+                        "and were skipped.")
 
     if not meta.period and cols.year is None:
         report.error("no-period", file, 1, None, "the file has no jaar column and no year was given.",
