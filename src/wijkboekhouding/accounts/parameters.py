@@ -26,7 +26,6 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from ..errors import ParameterError
 
@@ -172,10 +171,6 @@ def parse_parameters(layers: list[tuple[str, dict]]) -> Parameters:
         _merge(merged, data, origins, name, ())
     sections: dict[str, Section] = {}
     _collect(merged, (), origins, sections)
-    for path, section in sections.items():
-        if not section.source:
-            raise ParameterError(f"{origins.get(path, layers[-1][0])}: {path} has no 'source'; "
-                                 "every value needs its source (who published it, which table or law)")
     version = str(merged.get("meta", {}).get("version", ""))
     return Parameters(sections, tuple(name for name, _ in layers), version)
 
@@ -256,6 +251,9 @@ def _check(data: dict, path: tuple[str, ...], name: str) -> None:
 
 def _check_section(data: dict, dotted: str, rule, name: str) -> None:
     required_meta, values, all_required = rule
+    if "source" not in data and any(key in values for key in data):
+        raise ParameterError(f"{name}: {dotted} has no 'source'; every value needs its source "
+                             "(who published it, which table or law)")
     for key, value in data.items():
         here = f"{dotted}.{key}"
         if key in _META:
@@ -313,6 +311,3 @@ def _collect(data: dict, path: tuple[str, ...], origins: dict, out: dict) -> Non
         if isinstance(value, dict):
             _collect(value, (*path, str(key)), origins, out)
 
-
-def describe(value: Any) -> str:
-    return repr(value)
