@@ -221,3 +221,15 @@ def test_a_bad_cell_on_the_last_row_leaves_nothing_half_written(workspace, tmp_p
             "'12x' is not a number.") in str(e.value)
     with workspace.warehouse() as wh:
         assert wh.count_observations() == 0 and wh.sources() == {} and wh.areas() == []
+
+
+def test_typed_csv_with_both_nl00_and_an_empty_nl01(workspace):
+    """84948NED lists Nederland twice: NL00 with figures, NL01 (the regional tables' code)
+    empty.  The empty alias rows are dropped instead of clashing with NL00."""
+    heating = SHARED_DATA / "cbs-hoofdverwarming-regio-84948NED" / "84948NED_full_data.csv"
+    table, rows = read(heating)
+    nl = [r for r in rows if r.area.code == "NL00" and r.dims == (("TypeVerwarmingsinstallatie", "A050112"),)]
+    assert [(r.line, r.period, r.values) for r in nl][:2] == [(2, "2017", [84.7]), (3, "2018", [84.6])]
+    assert len(nl) == 6 and table.report.problems == []
+    result = import_cbs_file(workspace, heating)
+    assert result.rows == 25320 and result.report.errors == []

@@ -106,11 +106,14 @@ def typed_table(file: str, header: list[str], records: Iterable[tuple[int, list]
             if region_col is None:
                 code, level = NATIONAL, "land"
             else:
-                code, level = area_code(str(rec[region_col] or ""))
+                raw = str(rec[region_col] or "").strip()
+                code, level = area_code(raw)
                 if level is None:
                     if code:
                         unknown_area(report, file, line, region_key, code)
                     continue  # landsdelen, COROP and other groupings are not kept
+                if raw != code and all(rec[i] in (None, "") for i in value_cols):
+                    continue  # an empty NL01 row beside the NL00 rows (84948NED has both)
             if period_col is not None:
                 try:
                     period, provisional = normalise_period(str(rec[period_col] or ""))
