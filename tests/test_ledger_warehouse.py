@@ -216,5 +216,7 @@ def test_ledger_section_is_json_serialisable_and_its_sankey_matches(arnhem_2024)
     assert section["year"] == 2024
     assert section["sankey_svg"].startswith('<figure class="geldstromen"')
     assert len(section["method_cards"]) == len(section["lines"])
-    assert section["scenario"]["scenarios"]["winkels"]["default"] == 0.25
+    # voeding 0.25 and overig 0.2 by default: no single default for the shops scenario
+    assert section["scenario"]["scenarios"]["winkels"]["default"] is None
+    assert section["scenario"]["scenarios"]["stroom_coop"]["default"] == 0.0
     assert gather  # the input layer is importable on its own

@@ -143,13 +143,14 @@ class Ledger:
     def totals(self, scenario: dict[str, float] | None = None) -> Totals:
         return totals(self.flows, self.respend_share, scenario)
 
-    def defaults(self) -> dict[str, float]:
-        """The scenario values the parameter file implies (the static default)."""
-        out = {}
+    def defaults(self) -> dict[str, float | None]:
+        """Per scenario, the local share its lines have by default (None when they differ: then
+        each line keeps its own share until a scenario value is chosen)."""
+        seen: dict[str, set] = {}
         for line in self.flows:
-            if line.scenario and line.scenario not in out:
-                out[line.scenario] = line.local_share
-        return out
+            if line.scenario:
+                seen.setdefault(line.scenario, set()).add(line.local_share)
+        return {key: next(iter(v)) if len(v) == 1 else None for key, v in seen.items()}
 
     def as_dict(self) -> dict:
         return {"area": {"code": self.code, "name": self.name, "level": self.level}, "year": self.year,
@@ -620,12 +621,11 @@ def ledger_section(wh, code_or_slug: str, year: int | None, params: Parameters) 
     from .sankey import render_sankey
 
     ledger = latest_ledger(wh, code_or_slug, params, year)
-    scenario = {k: v for k, v in ledger.defaults().items()}
     return {
         "area": {"code": ledger.code, "name": ledger.name, "level": ledger.level}, "year": ledger.year,
         "lines": [line.as_dict() for line in ledger.lines], "absent": [a.as_dict() for a in ledger.absent],
-        "totals": ledger.totals(scenario).as_dict(),
-        "totals_example": ledger.totals({**scenario, **SCENARIO_EXAMPLE}).as_dict(),
+        "totals": ledger.totals().as_dict(),
+        "totals_example": ledger.totals(SCENARIO_EXAMPLE).as_dict(),
         "method_cards": [method_card(line) for line in ledger.lines],
         "key_figures": {k: v.as_dict() for k, v in ledger.key_figures.items()},
         "sankey_svg": render_sankey(ledger) if ledger.flows else "",

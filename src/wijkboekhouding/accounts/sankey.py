@@ -16,7 +16,7 @@ WIDTH = 860
 NODE_WIDTH = 14
 GAP = 18
 MIN_HEIGHT = 240
-LABEL_SPACE = 190  # room for the labels right of the last column
+LABEL_SPACE = 320  # room for the labels right of the last column
 COLOURS = {"in": "#2e7d32", "out": "#c25e00", "local": "#1565c0"}  # link colour per kind
 
 
@@ -101,7 +101,7 @@ def render_sankey(ledger: Ledger, element_id: str = "geldstromen") -> str:
         parts.append(f'<rect x="{x:.1f}" y="{node.y:.1f}" width="{NODE_WIDTH}" height="{h:.1f}" fill="#37474f">'
                      f'<title>{escape(node.name)}: {euro(node.value)} per jaar</title></rect>')
         parts.append(f'<text x="{x + NODE_WIDTH + 4:.1f}" y="{node.y + h / 2 + 4:.1f}" font-size="12" '
-                     f'fill="#1a1a1a">{escape(node.name)}</text>')
+                     f'fill="#1a1a1a" stroke="#ffffff" stroke-width="3" paint-order="stroke">{escape(node.name)}</text>')
     parts.append("</svg>")
     return (f'<figure class="geldstromen" id="{element_id}">' + "".join(parts) + flow_table(flows, title)
             + "</figure>")
