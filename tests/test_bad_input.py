@@ -257,3 +257,18 @@ def test_json_record_with_other_keys(tmp_path):
     assert len(rows) == 1 and [str(p) for p in table.report.errors] == [
         "84672NED_full_data.json, row 3: record 2 has other keys than the first record (Transporttarief_1, "
         "Transporttarief_2). Every record of a TypedDataSet has the same keys; download the table again."]
+
+
+def test_a_spreadsheet_that_is_not_a_kwb_sheet(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Thema's - 2024 - Buurten"])
+    book.active.append(["", "woningen [woonruimten]"])
+    path = tmp_path / "Thema's - 2024 - Buurten.xlsx"
+    book.save(path)
+    table, rows = read(path)
+    assert rows == [] and messages(table) == [
+        "Thema's - 2024 - Buurten.xlsx, row 1: found no gwb_code_10 column in the first row, so this is not a KWB "
+        "spreadsheet. Import other spreadsheets with 'wijkboekhouding import local'; docs/sources.md describes "
+        "the KWB layout."]

@@ -48,10 +48,15 @@ def read_kwb_sheet(path: str | Path, meta: SourceMeta, encoding: str = "utf-8-si
     header = [str(h or "").strip() for h in header]
     file = path.name
     code_col = next((header.index(k) for k in CODE_KEYS if k in header), None)
-    if code_col is None or not meta.period:
-        what = ("found no gwb_code_10 column" if code_col is None else "no year was given")
-        report.error("not-a-kwb-sheet", file, 1, None, f"{what}.",
-                     "Pass --year with the table's year; see docs/sources.md for the KWB layout.")
+    if code_col is None:
+        report.error("not-a-kwb-sheet", file, 1, None,
+                     "found no gwb_code_10 column in the first row, so this is not a KWB spreadsheet.",
+                     "Import other spreadsheets with 'wijkboekhouding import local'; docs/sources.md describes "
+                     "the KWB layout.")
+        return SourceTable(meta, [], iter(()), report)
+    if not meta.period:
+        report.error("no-period", file, 1, None, "the file has no period column and no year was given.",
+                     "Pass --year with the table's year.")
         return SourceTable(meta, [], iter(()), report)
     name_col = header.index(NAME_KEY) if NAME_KEY in header else None
     change_col = header.index(CHANGE_KEY) if CHANGE_KEY in header else None
