@@ -239,6 +239,18 @@ class _Group:
         self.part_level = levels.pop() if len(levels) == 1 else None
         self.apportioned = any(f != 1.0 for _, f in members)
         self._bases: dict[str, tuple[float, bool, bool]] = {}
+        self._unknown: dict[str | None, Coverage] = {}
+
+    def unknown_coverage(self, plan: "_Plan") -> Coverage:
+        """The coverage of an indicator none of whose parts is known."""
+        hit = self._unknown.get(plan.base)
+        if hit is None:
+            n = len(self.members)
+            base_total, complete, any_base = self.base(plan.base) if plan.base else (0.0, True, False)
+            hit = Coverage(0, n, self.part_level, plan.base, plan.base_label, 0.0, base_total, complete) \
+                if any_base else Coverage(0, n, self.part_level)
+            self._unknown[plan.base] = hit
+        return hit
 
     def base(self, base: str) -> tuple[float, bool, bool]:
         """``(base_total, every part's base known, any part's base known)``."""
@@ -261,27 +273,35 @@ def _aggregate_one(plan: _Plan, group: _Group, known: dict, provisional: set, wi
     bases = group._bases.get(base) or group.base(base) if base else (0.0, True, False)
     base_total, bases_complete, any_base = bases
 
+    if iid not in with_data:  # common for wide catalogues: answer from the group's cached coverage
+        coverage = group.unknown_coverage(plan)
+        if weighted and not any_base:
+            reason = f"er zijn geen cijfers over {plan.base_label} om mee te wegen ({year})"
+        else:
+            reason = f"geen cijfers van de delen in {year}"
+        return Aggregate(iid, None, MISSING, rule, coverage, group.apportioned,
+                         reason=f"niet beschikbaar voor dit gebied: {reason}")
+
     total = weight = base_known = 0.0
     parts_known = 0
     is_provisional = False
-    if iid in with_data:
-        for code, fraction in group.members:
-            value = known.get((code, iid))
-            if value is None:
-                continue
-            b = known.get((code, base)) if base else None
-            if b is None and weighted:
-                continue
-            parts_known += 1
-            if provisional and (code, iid) in provisional:
-                is_provisional = True
-            if b is not None:
-                base_known += b * fraction
-            if weighted:
-                total += value * b * fraction
-                weight += b * fraction
-            else:
-                total += value * fraction
+    for code, fraction in group.members:
+        value = known.get((code, iid))
+        if value is None:
+            continue
+        b = known.get((code, base)) if base else None
+        if b is None and weighted:
+            continue
+        parts_known += 1
+        if provisional and (code, iid) in provisional:
+            is_provisional = True
+        if b is not None:
+            base_known += b * fraction
+        if weighted:
+            total += value * b * fraction
+            weight += b * fraction
+        else:
+            total += value * fraction
 
     if base and any_base:
         coverage = Coverage(parts_known, n, group.part_level, base, plan.base_label, base_known, base_total,
