@@ -12,7 +12,10 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ..errors import BuildError
 from ..workspace import Workspace
 from . import twins
 from .charts import Chart, render
@@ -55,6 +59,15 @@ class BuildResult:
                 f"{self.files} files, {self.bytes / 1e6:.1f} MB in {self.seconds:.1f} s. "
                 f"Preview it with 'wijkboekhouding serve' and open http://127.0.0.1:8000/")
         return "\n".join([text, *self.notes])
+
+
+@dataclass
+class RenderedSection:
+    section: Section
+    context: dict
+    charts: list[Chart]
+    charts_html: list[str]
+    body: str
 
 
 @dataclass
@@ -152,16 +165,26 @@ class Renderer:
         self.t_area = self.env.get_template("bare.html.j2" if bare else "area.html.j2")
         self.t_embed = self.env.get_template("bare.html.j2" if bare else "embed.html.j2")
         self.t_screen = self.env.get_template("bare.html.j2" if bare else "screen.html.j2")
+        self.t_chart = self.env.get_template("chart.html.j2")
         self.embeds = 0
         self.largest = (0, "")
 
     def _common(self, url: str) -> dict:
         return {"root": root_of(url), "site_title": self.site_title, "site_url": self.site_url, "csp": PAGE_CSP}
 
-    def charts(self, planned: PlannedPage) -> list[tuple[Section, dict, list[Chart]]]:
-        if self.bare:
-            return [(section, ctx, []) for section, ctx in planned.sections]
-        return [(section, ctx, [render(spec) for spec in ctx.get("charts", [])]) for section, ctx in planned.sections]
+    def sections(self, planned: PlannedPage) -> list[RenderedSection]:
+        """Render each section's charts and body once; page, embeds and big screen reuse them."""
+        out = []
+        for section, ctx in planned.sections:
+            if self.bare:
+                out.append(RenderedSection(section, ctx, [], [], ""))
+                continue
+            charts = [render(spec) for spec in ctx.get("charts", [])]
+            charts_html = [self.t_chart.render(chart=c) for c in charts]
+            body = self.env.get_template(section.template).render(page=planned.page, section=section, s=ctx,
+                                                                  charts_html=charts_html)
+            out.append(RenderedSection(section, ctx, charts, charts_html, body))
+        return out
 
     def snippet(self, code: str, section_id: str, title: str) -> str:
         base = self.site_url or "https://JOUW-WIJKBOEKHOUDING.nl"
@@ -176,8 +199,9 @@ class Renderer:
 
     def area(self, planned: PlannedPage, other_year_urls: dict[int, str], twin_base: str) -> None:
         page = planned.page
-        sections = self.charts(planned)
-        snippets = {s.id: self.snippet(page.code, s.id, f"{s.title} – {page.name}") for s, _, _ in sections}
+        sections = self.sections(planned)
+        snippets = {r.section.id: self.snippet(page.code, r.section.id, f"{r.section.title} – {page.name}")
+                    for r in sections}
         html = self.t_area.render(page=page, sections=sections, snippets=snippets,
                                   other_year_urls=other_year_urls, screen_url=screen_url(page.code),
                                   twin_base=twin_base, **self._common(page.url))
@@ -190,58 +214,108 @@ class Renderer:
             self.writer.write(url, self.t_screen.render(page=page, sections=sections,
                                                         **self._common(url)), f"scherm {page.code}")
 
-    def embed_pages(self, page: PageContext, sections) -> None:
-        for section, ctx, charts in sections:
-            if not section.embeddable:
+    def embed_pages(self, page: PageContext, sections: list[RenderedSection]) -> None:
+        """Every section and every chart as a standalone page, for every area."""
+        for r in sections:
+            if not r.section.embeddable:
                 continue
-            items = [(section.id, section.title, None)] + [(c.spec.id, c.spec.title, c) for c in charts]
-            for eid, title, chart in items:
+            used = [page.sources[n - 1] for n in sorted({f.source for f in r.context.get("figures", [])})]
+            items = [(r.section.id, r.section.title, r.body)] + [
+                (c.spec.id, c.spec.title, html) for c, html in zip(r.charts, r.charts_html)]
+            for eid, title, body in items:
                 url = embed_url(page.code, eid)
-                used = sorted({f.source for f in ctx.get("figures", [])})
                 common = self._common(url)
                 common["csp"] = EMBED_CSP
-                html = self.t_embed.render(page=page, section=section, s=ctx, charts=charts if chart is None else [],
-                                           chart=chart, title=title,
-                                           used_sources=[page.sources[n - 1] for n in used], **common)
+                html = self.t_embed.render(page=page, section=r.section, s=r.context, body=body, title=title, sections=[r],
+                                           used_sources=used, **common)
                 self.writer.write(url, html, f"embed {page.code} {eid}")
                 self.embeds += 1
 
 
-def render_site(planned: list[PlannedPage], writer: Writer, data: SiteData, featured: list[str],
-                site_title: str, site_url: str, bare: bool = False) -> Renderer:
-    """Pass 2: write every page of the site."""
+@dataclass
+class ChunkResult:
+    written: dict[str, str]
+    bytes: int
+    embeds: int
+    largest: tuple[int, str]
+    search_index: list[list[str]]
+
+
+def render_areas(groups: list[list[PlannedPage]], root: Path, site_title: str, site_url: str,
+                 bare: bool) -> ChunkResult:
+    """Render the pages, twins, embeds and big-screen page of some areas (one list per code)."""
+    writer = Writer(root)
     r = Renderer(writer, site_title, site_url, bare)
+    search_index = []
+    for group in groups:
+        latest = group[0].page
+        other_year_urls = {p.page.year: p.page.url for p in group}
+        for p in group:
+            r.area(p, other_year_urls, latest.url)
+        pages = [p.page for p in group]
+        writer.write(latest.url + "data.json", twins.to_json(pages, latest.url), f"data.json {latest.code}")
+        writer.write(latest.url + "data.csv", twins.to_csv(pages), f"data.csv {latest.code}")
+        parent = latest.gemeente_name if latest.level in ("wijk", "buurt") else ""
+        search_index.append([latest.name, latest.level_label, parent, latest.url])
+    return ChunkResult(writer.written, writer.bytes, r.embeds, r.largest, search_index)
+
+
+_FORKED: tuple | None = None  # the work a forked worker inherits (no pickling of page contexts)
+
+
+def _render_forked(lo: int, hi: int) -> ChunkResult:
+    groups, root, site_title, site_url, bare = _FORKED
+    return render_areas(groups[lo:hi], root, site_title, site_url, bare)
+
+
+def render_site(planned: list[PlannedPage], writer: Writer, data: SiteData, featured: list[str],
+                site_title: str, site_url: str, bare: bool = False, workers: int = 1) -> list[ChunkResult]:
+    """Pass 2: write every page of the site, in ``workers`` forked processes for big sites."""
+    global _FORKED
     static = resources.files("wijkboekhouding.site").joinpath("static")
     for name in STATIC_FILES:
         writer.write(f"static/{name}", static.joinpath(name).read_bytes(), f"static {name}")
+    groups = [list(g) for _, g in itertools.groupby(planned, key=lambda p: p.page.code)]
+    if workers > 1 and len(groups) > workers:
+        bounds = [len(groups) * i // workers for i in range(workers + 1)]
+        _FORKED = (groups, writer.root, site_title, site_url, bare)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                chunks = list(pool.map(_render_forked, bounds[:-1], bounds[1:]))
+        finally:
+            _FORKED = None
+    else:
+        chunks = [render_areas(groups, writer.root, site_title, site_url, bare)]
+    for chunk in chunks:  # one address written by two workers: refuse the build
+        for key, what in chunk.written.items():
+            if key in writer.written:
+                raise BuildError(f"two pages want the same output path {key!r}: {writer.written[key]} and {what}. "
+                                 "Two areas lead to the same address (code and name slug); fix the area names or "
+                                 "codes in the warehouse and build again.")
+            writer.written[key] = what
+        writer.bytes += chunk.bytes
 
-    search_index = []
-    for code, group in itertools.groupby(planned, key=lambda p: p.page.code):
-        group = list(group)
-        latest = group[0].page
-        other_year_urls = {p.page.year: p.page.url for p in group}
-        twin_base = latest.url
-        for p in group:
-            r.area(p, other_year_urls, twin_base)
-        pages = [p.page for p in group]
-        writer.write(twin_base + "data.json", twins.to_json(pages, latest.url), f"data.json {code}")
-        writer.write(twin_base + "data.csv", twins.to_csv(pages), f"data.csv {code}")
-        parent = latest.gemeente_name if latest.level in ("wijk", "buurt") else ""
-        search_index.append([latest.name, latest.level_label, parent, latest.url])
-
+    search_index = [row for chunk in chunks for row in chunk.search_index]
     writer.write("zoekindex.json", json.dumps(search_index, ensure_ascii=False, separators=(",", ":")), "zoekindex")
-    env = r.env
+    env = environment()
+    common = {"root": "", "site_title": site_title, "site_url": site_url, "csp": PAGE_CSP}
     featured_links = [(data.name(c, data.years_of[c][-1]), data.url(c)) for c in featured if c in data.years_of]
     provincies = sorted({(name, data.url(pv)) for pv, name in data.provincie.values() if pv in data.years_of})
     writer.write("", env.get_template("home.html.j2").render(featured=featured_links, provincies=provincies,
-                                                              **r._common("")), "home")
+                                                              **common), "home")
     sources = sorted({source_text(s, s.title.rsplit(" ", 1)[-1] if s.title[-4:].isdigit() else s.retrieved_at[:4])
                       for s in data.sources.values() if s.current})
-    writer.write("over/", env.get_template("over.html.j2").render(sources=sources, **r._common("over/")), "over")
-    return r
+    writer.write("over/", env.get_template("over.html.j2").render(sources=sources, **{**common, "root": "../"}),
+                 "over")
+    return chunks
 
 
-def build_site(ws: Workspace, out_dir: str | Path, *, bare: bool = False) -> BuildResult:
+def default_workers(pages: int) -> int:
+    """Fork for big sites only: below ~1 500 pages a second process costs more than it saves."""
+    return max(1, min(os.cpu_count() or 1, 4)) if pages >= 1500 else 1
+
+
+def build_site(ws: Workspace, out_dir: str | Path, *, bare: bool = False, workers: int | None = None) -> BuildResult:
     """Build the workspace's site into ``out_dir`` (written aside, then swapped in)."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -256,13 +330,14 @@ def build_site(ws: Workspace, out_dir: str | Path, *, bare: bool = False) -> Bui
     title = ws.settings.get("name") or DEFAULT_TITLE
     with atomic_site(out_dir) as root:
         writer = Writer(root)
-        r = render_site(planned, writer, data, ws.gemeenten, title, ws.settings.get("site_url", ""), bare)
+        chunks = render_site(planned, writer, data, ws.gemeenten, title, ws.settings.get("site_url", ""), bare,
+                             workers or default_workers(len(planned)))
     result.pages = len(planned)
     result.areas = len(data.years_of)
-    result.embeds = r.embeds
+    result.embeds = sum(c.embeds for c in chunks)
     result.files = writer.files
     result.bytes = writer.bytes
-    result.largest_page = r.largest
+    result.largest_page = max(c.largest for c in chunks)
     result.seconds = time.perf_counter() - started
     if not provincie_pages:
         result.notes.append("No provincie pages: no gemeente-provincie list in the warehouse, or "

@@ -67,10 +67,12 @@ class SiteData:
             if parent:
                 children[(parent, a.year)].append(a.code)
         obs: dict[tuple[str, int], dict[str, Observation]] = defaultdict(dict)
+        # Yearly figures only; per area, year and indicator the latest period (a local dataset
+        # may report 2022 for an area of the 2024 indeling).  Monthly rows are not shown.
         for r in conn.execute(
-                "SELECT indicator_id, area_code, year, period, value, status, source_id FROM observation"):
-            if len(r[3]) == 4 and r[3] == str(r[2]):  # the yearly figure of the area's year
-                obs[(r[1], r[2])][r[0]] = Observation(*r)
+                "SELECT indicator_id, area_code, year, period, value, status, source_id FROM observation "
+                "WHERE length(period) = 4 ORDER BY period"):
+            obs[(r[1], r[2])][r[0]] = Observation(*r)
         provincie = {g: (p, n) for g, p, n in conn.execute(
             "SELECT gemeente_code, provincie_code, provincie_name FROM gemeente_provincie")}
         return cls(areas, raw_names, dict(years_of), dict(obs), wh.indicators(), wh.sources(), provincie,

@@ -55,7 +55,7 @@ def to_json(pages, page_url: str) -> str:
         "bronnen": [s for p in pages for s in p.sources],
         "cijfers": twin_rows(pages),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=1)
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def to_csv(pages) -> str:
