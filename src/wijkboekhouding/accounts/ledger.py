@@ -523,25 +523,25 @@ def euro_or_unknown(amount: float | None) -> str:
 
 
 def latest_ledger(wh, code_or_slug: str, params: Parameters, year: int | None = None) -> Ledger:
-    """The ledger for ``year``, or for the latest year in which any flow line can be built."""
+    """The ledger for ``year``; without one, the most complete ledger (most flow lines) of the
+    years the area exists in, the latest of equally complete ones."""
     if year is not None:
         return ledger_for(wh, code_or_slug, year, params)
     years = wh.area_years(code_or_slug.strip().upper()) or wh.years()
     if not years:
         raise AreaError(f"{code_or_slug} is not in the warehouse; import data first")
-    first, error = None, None
+    best, error = None, None
     for y in sorted(years, reverse=True):
         try:
             ledger = ledger_for(wh, code_or_slug, y, params)
         except AreaError as e:  # e.g. a custom area without members in that year
             error = error or e
             continue
-        first = first or ledger
-        if ledger.flows:
-            return ledger
-    if first is None:
+        if best is None or len(ledger.flows) > len(best.flows):
+            best = ledger
+    if best is None:
         raise error
-    return first
+    return best
 
 
 def format_ledger(ws, area: str, year: int | None, fmt: str) -> str:
