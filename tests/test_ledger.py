@@ -219,3 +219,32 @@ def test_doubling_the_dwellings_doubles_the_energy_bill(dwellings, gas, power, h
                                    woningen_stadsverwarming_pct=heat), PARAMS)
         return sum(x.amount if x.kind == "out" else -x.amount for x in ledger.flows if x.group == "energie")
     assert bill(2 * dwellings) == pytest.approx(2 * bill(dwellings), rel=1e-9, abs=1e-6)
+
+
+def js_totals(exported, scenario):
+    """The page script's rule, written from the exported data alone (ledger.scenario_inputs)."""
+    inflow = stays = energy_out = other_out = produced = 0.0
+    for line in exported["lines"]:
+        share = scenario.get(line["scenario"], line["local_share"]) if line["scenario"] else line["local_share"]
+        if line["kind"] == "in":
+            inflow += line["amount"]
+        elif line["kind"] == "out":
+            stays += line["amount"] * share
+            if line["group"] == "energie":
+                energy_out += line["amount"] * (1 - share)
+            else:
+                other_out += line["amount"] * (1 - share)
+        else:
+            stays += line["amount"]
+            produced += line["amount"] if line["group"] == "energie" else 0
+    return inflow, max(0, energy_out - produced) + other_out, stays
+
+
+@given(coop=st.floats(0, 1), shops=st.floats(0, 1))
+def test_the_exported_scenario_data_recomputes_the_python_totals(coop, shops):
+    ledger = build_ledger(area(**FULL), PARAMS)
+    exported = json.loads(json.dumps(ledger.as_dict()["scenario"]))
+    scenario = {"stroom_coop": coop, "winkels": shops}
+    t = ledger.totals(scenario)
+    assert js_totals(exported, scenario) == (pytest.approx(t.inflow, abs=0.05), pytest.approx(t.outflow, abs=0.05),
+                                             pytest.approx(t.stays, abs=0.05))
