@@ -76,7 +76,7 @@ def _legend(spec: ChartSpec, y: int) -> list[str]:
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         out.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}"/>')
         out.append(f'<text x="{x + 20}" y="{y + 12}" font-size="14" {FONT}>{escape(name)}</text>')
-        x += 28 + 8 * len(name)
+        x += 32 + 9 * len(name)
     return out
 
 
@@ -116,7 +116,7 @@ def _bars(spec: ChartSpec) -> str:
 
 def _stacked(spec: ChartSpec) -> str:
     """One 100 % bar per series, split over the categories (shares in %)."""
-    label_w, bar_h, gap = 110, 26, 12
+    label_w, bar_h, gap = 150, 26, 12
     plot_w = WIDTH - label_w - 8
     legend_rows = _legend_rows(spec.categories)
     legend_h = 22 * len(legend_rows) + 6
@@ -128,7 +128,7 @@ def _stacked(spec: ChartSpec) -> str:
             colour = SERIES_COLOURS[ci % len(SERIES_COLOURS)]
             out.append(f'<rect x="{x}" y="{row * 22 + 2}" width="14" height="14" fill="{colour}"/>')
             out.append(f'<text x="{x + 20}" y="{row * 22 + 14}" font-size="14" {FONT}>{escape(cat)}</text>')
-            x += 30 + 8 * len(cat)
+            x += 32 + 9 * len(cat)
     y = legend_h
     for name, vals in spec.series:
         out.append(f'<text x="0" y="{y + 18}" font-size="14" {FONT}>{escape(_clip(name, label_w))}</text>')
@@ -154,7 +154,7 @@ def _legend_rows(categories: list[str]) -> list[list[tuple[int, str]]]:
     rows: list[list[tuple[int, str]]] = [[]]
     width = 0
     for i, cat in enumerate(categories):
-        w = 30 + 8 * len(cat)
+        w = 32 + 9 * len(cat)
         if width + w > WIDTH and rows[-1]:
             rows.append([])
             width = 0
