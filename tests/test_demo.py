@@ -129,3 +129,17 @@ def test_regenerate_is_deterministic_and_the_shipped_extract_is_current(tmp_path
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes() == EXTRACT_PATH.read_bytes(), (
         f"the shipped demo extract is out of date (catalogue or readers changed); run: {REGENERATE}")
+
+
+def test_the_demo_builds_its_site(tmp_path):
+    """The README's main command builds the site too (the extract holds provincie rows of
+    81528NED beside the gemeenten the site aggregates into provincies)."""
+    directory = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", str(directory)])
+    assert result.exit_code == 0, result.output
+    assert f"wijkboekhouding serve -w {directory}" in result.output
+    site = directory / "site"
+    assert (site / "index.html").is_file()
+    [page] = site.glob("wijk/WK020202-*/index.html")
+    html = page.read_text(encoding="utf-8")
+    assert "Spijkerkwartier" in html and "Bron: CBS" in html

@@ -59,7 +59,7 @@ def column_indicators(path, table_id, year, fieldnames):
     """``{file column: indicator id}`` for the columns that land in the warehouse."""
     catalogue = load_catalogue()
     table, _ = open_cbs_file(path, catalogue, table_id=table_id, year=year)
-    ids = catalogue.mapper(table_id, table.topics).indicators_for(())
+    ids = catalogue.mapper(table_id, table.topics).indicators_for((), str(year))
     squash = {" ".join(name.split()): name for name in fieldnames}
     mapping = {}
     for topic, indicator in zip(table.topics, ids):

@@ -166,12 +166,12 @@ def _rows(src: dict, areas: dict):
 
 
 class _IndicatorMapper:
-    """The extract's topics already are indicator ids."""
+    """The extract's topics already are indicator ids (the interface of catalogue.TopicMapper)."""
 
     def __init__(self, topics: list[Topic]):
         self.ids = [t.key for t in topics]
 
-    def indicators_for(self, dims: tuple = ()) -> list[str | None]:
+    def indicators_for(self, dims: tuple = (), period: str | None = None) -> list[str | None]:
         present = dict(dims).get(PRESENT_DIM)
         if present is None:
             return self.ids
