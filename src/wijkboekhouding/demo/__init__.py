@@ -46,8 +46,11 @@ def run_demo(directory: str | Path = DEFAULT_DIRECTORY, build: bool = True, echo
 
     import_local_file = _optional("..warehouse.local", "import_local_file")
     if import_local_file:
-        for data_file, meta_file in example_datasets():
+        examples = example_datasets()
+        for data_file, meta_file in examples:
             echo(f"  {import_local_file(ws, data_file, meta_file).summary()}")
+        if not examples:
+            echo("  no example local datasets: examples/local/ is only in a source checkout")
 
     site_dir = ws.path / "site"
     build_site = _optional("..site", "build_site") if build else None
