@@ -317,3 +317,17 @@ def test_url_builder_slugs():
     assert area_url("provincie", "PV25", "Gelderland") == "provincie/PV25-gelderland/"
     assert area_url("gebied", "oosterbeek", "Oosterbeek") == "gebied/oosterbeek/"
     assert embed_url("WK020202", "wonen") == "embed/v1/WK020202/wonen/"
+
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "wijk-WK020202-spijkerkwartier.html"
+
+
+def test_area_page_html_matches_the_snapshot(pilot):
+    """Refresh after an intended change: WBH_UPDATE_SNAPSHOTS=1 pytest tests/test_site.py -k snapshot"""
+    _, site, _ = pilot
+    html = page(site, "wijk/WK020202-spijkerkwartier/")
+    if os.environ.get("WBH_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(html, encoding="utf-8")
+    assert SNAPSHOT.is_file(), "no snapshot yet: run WBH_UPDATE_SNAPSHOTS=1 pytest tests/test_site.py -k snapshot"
+    assert html == SNAPSHOT.read_text(encoding="utf-8")

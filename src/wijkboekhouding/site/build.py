@@ -179,7 +179,7 @@ class Renderer:
             if self.bare:
                 out.append(RenderedSection(section, ctx, [], [], ""))
                 continue
-            charts = [render(spec) for spec in ctx.get("charts", [])]
+            charts = [render(spec) for spec in (section.charts(planned.page, ctx) if section.charts else [])]
             charts_html = [self.t_chart.render(chart=c) for c in charts]
             body = self.env.get_template(section.template).render(page=planned.page, section=section, s=ctx,
                                                                   charts_html=charts_html)

@@ -20,7 +20,7 @@ SERIES_COLOURS = ("#1b5e8c", "#a04a00", "#4d5b66", "#2e7d32", "#6a3d9a", "#8c2f3
 FONT = 'font-family="inherit"'
 
 
-@dataclass
+@dataclass(slots=True)
 class ChartSpec:
     """A chart as data.  ``kind``: ``bars`` (categories × series), ``stacked`` (each series
     is one 100 % bar split over the categories) or ``line`` (categories are years)."""

@@ -132,8 +132,11 @@ def linked_years(data: SiteData, code: str) -> tuple[list[int], list[int]]:
     return linked, [y for y in years if y not in linked]
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
+    """One indicator's figure on a page.  Text (Dutch formatting, comparisons) is made on
+    demand in pass 2, so pass 1 keeps only numbers for tens of thousands of pages."""
+
     id: str
     label: str
     unit: str
@@ -142,17 +145,38 @@ class Figure:
     theme: str
     value: float | None
     status: str
-    display: str
     note: str
     source: int  # number in the page's source list
     period: str
-    gemeente: str = ""
-    nl: str = ""
-    vs_gemeente: str = ""
-    vs_nl: str = ""
+    gemeente_value: float | None = None
+    nl_value: float | None = None
+    has_gemeente: bool = False
+    has_nl: bool = False
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return STATUS_TEXT.get(self.status, "–")
+        return format_value(self.value, self.decimals, self.unit)
+
+    @property
+    def gemeente(self) -> str:
+        return format_value(self.gemeente_value, self.decimals, self.unit) if self.has_gemeente else ""
+
+    @property
+    def nl(self) -> str:
+        return format_value(self.nl_value, self.decimals, self.unit) if self.has_nl else ""
+
+    @property
+    def vs_gemeente(self) -> str:
+        return ratio_phrase(self.value, self.gemeente_value, self.kind, "gemeentelijk") if self.has_gemeente else ""
+
+    @property
+    def vs_nl(self) -> str:
+        return ratio_phrase(self.value, self.nl_value, self.kind, "landelijk") if self.has_nl else ""
 
 
-@dataclass
+@dataclass(slots=True)
 class PageContext:
     code: str
     year: int
@@ -171,7 +195,6 @@ class PageContext:
     gemeente_name: str = ""
     history: dict[str, list[float | None]] = field(default_factory=dict)
     history_sources: dict[str, str] = field(default_factory=dict)
-    reference: dict[str, dict[str, float | None]] = field(default_factory=dict)
     sections: list = field(default_factory=list)
     local: list[dict] = field(default_factory=list)
 
@@ -230,29 +253,20 @@ def page_context(data: SiteData, code: str, year: int, series: list[int], others
     gm_obs = data.obs.get((gm, year), {}) if gm else {}
     nl_obs = data.obs.get(("NL00", year), {}) if code != "NL00" else {}
     figures: dict[str, Figure] = {}
-    reference: dict[str, dict[str, float | None]] = {}
     local: list[dict] = []
     for ind_id, ind in data.indicators.items():
         o = own.get(ind_id)
         if o is None:
             continue
         value = o.value if o.status in (VALUE, PROVISIONAL) else None
-        display = format_value(value, ind.decimals, ind.unit) if value is not None else STATUS_TEXT[o.status]
         note = data.notes.get((code, year, ind_id)) or STATUS_EXPLANATION.get(o.status, "")
-        fig = Figure(ind_id, ind.label_nl, ind.unit, ind.kind, ind.decimals, ind.theme, value, o.status, display,
-                     note, source_number(o), o.period)
-        g, n = _usable(gm_obs.get(ind_id)), _usable(nl_obs.get(ind_id))
-        if gm:
-            fig.gemeente = format_value(g, ind.decimals, ind.unit) if g is not None else "–"
-            fig.vs_gemeente = ratio_phrase(value, g, ind.kind, "gemeentelijk")
-        if code != "NL00":
-            fig.nl = format_value(n, ind.decimals, ind.unit) if n is not None else "–"
-            fig.vs_nl = ratio_phrase(value, n, ind.kind, "landelijk")
-        reference[ind_id] = {"gemeente": g, "nl": n}
+        fig = Figure(ind_id, ind.label_nl, ind.unit, ind.kind, ind.decimals, ind.theme, value, o.status,
+                     note, source_number(o), o.period, _usable(gm_obs.get(ind_id)), _usable(nl_obs.get(ind_id)),
+                     gm is not None, code != "NL00")
         figures[ind_id] = fig
         src = data.sources[o.source_id]
         if src.kind == "local":
-            local.append({"label": ind.label_nl, "display": display, "publisher": src.publisher,
+            local.append({"label": ind.label_nl, "display": fig.display, "publisher": src.publisher,
                           "title": src.title, "period": o.period, "source": fig.source})
 
     history: dict[str, list[float | None]] = {}
@@ -289,7 +303,7 @@ def page_context(data: SiteData, code: str, year: int, series: list[int], others
                                                                   y not in (series if in_series else [year])],
         breadcrumbs=crumbs, years=year_links, figures=figures, sources=source_list, children=children,
         child_level=child_level, gemeente_name=data.name(gm, year) if gm and (gm, year) in data.areas else "",
-        history=history, history_sources=history_sources, reference=reference, local=local,
+        history=history, history_sources=history_sources, local=local,
     )
 
 

@@ -1,7 +1,8 @@
 """An area page is a list of sections; each is a (context function, template) pair.
 
 A context function takes the page context and returns the section's own context (a
-dict) or ``None`` when the section does not apply.  Other packages plug in by adding
+dict) or ``None`` when the section does not apply (pass 1); an optional chart function
+turns page and section context into chart specifications when pass 2 draws them.  Other packages plug in by adding
 to :data:`SECTIONS`:
 
 - ``geldstromen``: the money-flow ledger slot.  Filled by :func:`ledger_section` once
@@ -52,11 +53,16 @@ class Section:
     context: Callable[[PageContext], dict | None]
     template: str
     embeddable: bool = True
+    charts: Callable[[PageContext, dict], list[ChartSpec]] | None = None  # drawn in pass 2
 
 
 def theme_section(theme: str) -> Section:
     def context(page: PageContext) -> dict | None:
         figures = [f for f in page.figures.values() if f.theme == theme]
+        return {"intro": THEME_INTROS[theme], "figures": figures}
+
+    def charts(page: PageContext, ctx: dict) -> list[ChartSpec]:
+        figures = ctx["figures"]
         charts: list[ChartSpec] = []
         if theme == "sociaal":
             charts += _composition(page, "leeftijd", "Leeftijdsopbouw", AGE_GROUPS, "inwoners")
@@ -64,9 +70,9 @@ def theme_section(theme: str) -> Section:
             charts += _composition(page, "huishoudens", "Soorten huishoudens", HOUSEHOLDS, "huishoudens")
         charts += _comparisons(page, [f for f in figures if f.kind != "count" and f.value is not None])
         charts += [_history(page, f) for f in figures if f.id in page.history]
-        return {"intro": THEME_INTROS[theme], "figures": figures, "charts": charts}
+        return charts
 
-    return Section(theme, THEME_TITLES[theme], context, "sections/theme.html.j2")
+    return Section(theme, THEME_TITLES[theme], context, "sections/theme.html.j2", charts=charts)
 
 
 def _area_label(page: PageContext) -> str:
@@ -99,7 +105,8 @@ def _comparison(page: PageContext, figs: list) -> ChartSpec:
         + (["nl"] if page.code != "NL00" else [])
     series = []
     for name, key in zip(names, keys):
-        series.append((name, [f.value if key == "own" else page.reference.get(f.id, {}).get(key) for f in figs]))
+        series.append((name, [f.value if key == "own" else f.gemeente_value if key == "gemeente" else f.nl_value
+                              for f in figs]))
     cats = [f.label for f in figs]
     parts = "; ".join(f"{c}: " + ", ".join(f"{n} {_plain(vals[i], figs[i])}" for n, vals in series)
                       for i, c in enumerate(cats))
@@ -117,8 +124,8 @@ def _composition(page: PageContext, cid: str, title: str, parts: tuple, total_id
     series = []
     for label, values in (
         (_area_label(page), [f.value for f in own]),
-        (f"Gemeente {page.gemeente_name}" if page.gemeente_name else "", [page.reference[i].get("gemeente") for i, _ in parts]),
-        ("Nederland" if page.code != "NL00" else "", [page.reference[i].get("nl") for i, _ in parts]),
+        (f"Gemeente {page.gemeente_name}" if page.gemeente_name else "", [f.gemeente_value for f in own]),
+        ("Nederland" if page.code != "NL00" else "", [f.nl_value for f in own]),
     ):
         if label and all(v is not None for v in values):
             total = sum(values)
@@ -155,7 +162,7 @@ def _pct(value) -> str:
 def key_figures_section() -> Section:
     def context(page: PageContext) -> dict | None:
         figures = page.key_figures()
-        return {"intro": "De belangrijkste cijfers in één oogopslag.", "figures": figures, "charts": []} if figures else None
+        return {"intro": "De belangrijkste cijfers in één oogopslag.", "figures": figures} if figures else None
 
     return Section("kerncijfers", "Kerncijfers", context, "sections/theme.html.j2")
 
