@@ -96,9 +96,10 @@ def child_baseline(path: str, delimiter: str, code_column: str, lines: int, n: i
         conn = sqlite3.connect(Path(workdir) / "baseline.sqlite", isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA cache_size=-65536")
         conn.execute("""CREATE TABLE observation (indicator_id TEXT NOT NULL, area_code TEXT NOT NULL,
                         year INTEGER NOT NULL, period TEXT NOT NULL, value REAL, status TEXT NOT NULL,
-                        source_id INTEGER NOT NULL, PRIMARY KEY (indicator_id, area_code, period)) WITHOUT ROWID""")
+                        source_id INTEGER NOT NULL, PRIMARY KEY (area_code, period, indicator_id)) WITHOUT ROWID""")
         conn.execute("BEGIN")
         conn.executemany("INSERT OR REPLACE INTO observation VALUES (?,?,?,?,?,?,?)", rows())
         conn.execute("COMMIT")

@@ -19,6 +19,9 @@ from ..sources.report import Report
 from .store import Warehouse, utc_now
 
 
+_BATCH = 20_000  # observations per executemany: bounded memory, few Python-level calls
+
+
 @dataclass
 class Scope:
     """Which areas a workspace keeps: every NL, provincie and gemeente row, and the wijken
@@ -99,39 +102,40 @@ def load_table(
         if extra:
             warehouse.save_indicators(extra, source_id)
 
-        def observations():
-            for row in table.rows:
-                counts["rows"] += 1
-                if progress and counts["rows"] % 1000 == 0:
-                    progress(1000)
-                area = row.area
-                if not scope.keeps(area.code, area.gemeente_code):
-                    counts["skipped"] += 1
-                    continue
-                row_key = (area.code, row.period, row.dims)
-                if row_key in seen_rows:
-                    report.error(
-                        "duplicate-row", file_label, row.line, None,
-                        f"area {area.code}, period {row.period} appears twice (first on row {seen_rows[row_key]}).",
-                        "Remove one of the two rows and import again.",
-                    )
-                    continue
-                seen_rows[row_key] = row.line
-                areas[(area.code, area.year)] = area
-                year = int(row.period[:4])
-                ids = mapper.indicators_for(row.dims, row.period)
-                for indicator_id, value, status in zip(ids, row.values, row.statuses):
-                    if indicator_id is not None:
-                        counts["obs"] += 1
-                        yield (indicator_id, area.code, year, row.period, value, status, source_id)
-
-        conn.executemany(
-            """INSERT INTO observation (indicator_id, area_code, year, period, value, status, source_id)
+        insert = """INSERT INTO observation (indicator_id, area_code, year, period, value, status, source_id)
                VALUES (?,?,?,?,?,?,?)
-               ON CONFLICT (indicator_id, area_code, period) DO UPDATE SET
-                 year=excluded.year, value=excluded.value, status=excluded.status, source_id=excluded.source_id""",
-            observations(),
-        )
+               ON CONFLICT (area_code, period, indicator_id) DO UPDATE SET
+                 year=excluded.year, value=excluded.value, status=excluded.status, source_id=excluded.source_id"""
+        batch: list[tuple] = []
+        for row in table.rows:
+            counts["rows"] += 1
+            if progress and counts["rows"] % 1000 == 0:
+                progress(1000)
+            area = row.area
+            if not scope.keeps(area.code, area.gemeente_code):
+                counts["skipped"] += 1
+                continue
+            row_key = (area.code, row.period, row.dims)
+            if row_key in seen_rows:
+                report.error(
+                    "duplicate-row", file_label, row.line, None,
+                    f"area {area.code}, period {row.period} appears twice (first on row {seen_rows[row_key]}).",
+                    "Remove one of the two rows and import again.",
+                )
+                continue
+            seen_rows[row_key] = row.line
+            areas[(area.code, area.year)] = area
+            code, period, year = area.code, row.period, int(row.period[:4])
+            ids = mapper.indicators_for(row.dims, period)
+            batch.extend([(indicator_id, code, year, period, value, status, source_id)
+                          for indicator_id, value, status in zip(ids, row.values, row.statuses)
+                          if indicator_id is not None])
+            if len(batch) >= _BATCH:
+                counts["obs"] += len(batch)
+                conn.executemany(insert, batch)
+                batch.clear()
+        counts["obs"] += len(batch)
+        conn.executemany(insert, batch)
         for topic in mapper.unmapped():
             report.warning(
                 "unmapped-topic", file_label, None, topic.key,

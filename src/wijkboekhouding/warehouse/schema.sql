@@ -77,9 +77,10 @@ CREATE TABLE IF NOT EXISTS observation (
     value         REAL,
     status        TEXT NOT NULL,        -- value | suppressed | missing | provisional
     source_id     INTEGER NOT NULL REFERENCES source (id),
-    PRIMARY KEY (indicator_id, area_code, period)
+    -- Area first: pages and aggregates read by area, and a file is loaded row by row
+    -- (one area at a time), so inserts stay local in the B-tree.
+    PRIMARY KEY (area_code, period, indicator_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS observation_by_area ON observation (area_code, year);
 
 -- Values replaced by a later import or a newer version of the same dataset.
 CREATE TABLE IF NOT EXISTS observation_history (

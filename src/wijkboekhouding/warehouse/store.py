@@ -80,6 +80,9 @@ class Warehouse:
         self.conn = sqlite3.connect(self.path, isolation_level=None)  # explicit transactions
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
+        # A bulk load inserts observations out of primary-key order; with SQLite's default
+        # 2 MB page cache the B-tree pages are spilled and re-read over and over.
+        self.conn.execute("PRAGMA cache_size=-65536")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self._sources: dict[int, Source] | None = None
 
