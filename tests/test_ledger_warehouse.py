@@ -214,7 +214,7 @@ def test_ledger_section_is_json_serialisable_and_its_sankey_matches(arnhem_2024)
         section = ledger_section(wh, "BU02020210", None, PARAMS)
     json.dumps(section)
     assert section["year"] == 2024
-    assert section["sankey_svg"].startswith('<figure class="geldstromen"')
+    assert section["sankey_svg"].startswith('<figure class="geldstromen sankey-box"')
     assert len(section["method_cards"]) == len(section["lines"])
     # voeding 0.25 and overig 0.2 by default: no single default for the shops scenario
     assert section["scenario"]["scenarios"]["winkels"]["default"] is None

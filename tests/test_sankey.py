@@ -22,10 +22,10 @@ def ledger_of(**values):
 
 def parts(html):
     figure = ET.fromstring(html)
-    svg = figure.find(f"{SVG}svg")
+    svg = figure.find(f".//{SVG}svg")
     links = {p.get("data-line"): p.get("data-amount") for p in svg.iter(f"{SVG}path")}
     titles = {p.get("data-line"): p.find(f"{SVG}title").text for p in svg.iter(f"{SVG}path")}
-    rows = {tr.get("data-line"): tr.findall("td")[2].text for tr in figure.find("table").find("tbody")}
+    rows = {tr.get("data-line"): tr.findall("td")[2].text for tr in figure.find(".//table").find("tbody")}
     return figure, svg, links, titles, rows
 
 
@@ -43,7 +43,7 @@ def test_the_svg_is_accessible_and_every_flow_is_in_the_table():
     assert set(links) == set(rows) == {line.id for line in ledger.flows}
     assert titles["inkomen"] == ("Werk, uitkeringen en pensioenen → Huishoudens in de buurt: € 164.808.000 per jaar "
                                  "(gemeten)")
-    head = [th.text for th in figure.find("table").find("thead").iter("th")]
+    head = [th.text for th in figure.find(".//table").find("thead").iter("th")]
     assert head == ["Van", "Naar", "Bedrag per jaar", "Soort", "Methode"]
     assert "<script" not in render_sankey(ledger) and "href" not in render_sankey(ledger)
 

@@ -1,11 +1,15 @@
 """Gathering a ledger's inputs from the warehouse into plain values with their provenance.
 
-This is the only module of ``accounts`` that reads the warehouse.  Figures of an area
-come from :func:`wijkboekhouding.warehouse.aggregate.aggregate_area` (a CBS area's own
-published figures, or a custom area's parts aggregated by each indicator's rule), so
-ratios are never summed here.  What comes out is an :class:`AreaData`: plain numbers
-that :func:`wijkboekhouding.accounts.ledger.build_ledger` turns into lines, and that
-tests can also write by hand.
+This is the only module of ``accounts`` that reads the warehouse, through an
+:class:`InputSource` for one year: :class:`WarehouseInputs` queries it (the CLI, one
+area); the site adapts the values it loaded in bulk, so a national build makes no query
+per area.  A custom area's or provincie's figures come from
+:func:`wijkboekhouding.warehouse.aggregate.aggregate_area` (each indicator aggregated by
+its own rule, with the workspace's coverage threshold), so ratios are never summed here;
+a CBS area's are its own published figures (:func:`published_figures`, the same rule).
+:func:`area_data` turns them into an :class:`AreaData`: plain numbers that
+:func:`wijkboekhouding.accounts.ledger.build_ledger` turns into lines, and that tests can
+also write by hand.
 
 Local money flows follow a naming convention (docs/ledger.md): a local indicator whose id
 starts with ``geldstroom_in_``, ``geldstroom_uit_`` or ``geldstroom_lokaal_`` and whose
@@ -17,9 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from ..sources.records import PROVISIONAL, VALUE, gemeente_of, level_of, wijk_of
-from ..warehouse.store import Warehouse
+from ..errors import AreaError
+from ..sources.records import PROVISIONAL, SUPPRESSED, VALUE, gemeente_of, level_of, wijk_of
+from ..warehouse.aggregate import DEFAULT_THRESHOLD, MISSING, PUBLISHED, Aggregate, AreaFigures, Coverage
+from ..warehouse.store import Area, Observation, Source, Warehouse
 
 # Indicators the ledger reads for the area itself.
 AREA_INDICATORS = (
@@ -122,43 +129,127 @@ class AreaData:
 # -- reading the warehouse -------------------------------------------------------------------
 
 
-def area_figures(wh: Warehouse, code_or_slug: str, year: int, indicator_ids) -> tuple:
-    """``(area figures, member codes)``: the one place figures are read (the aggregation engine)."""
-    from ..warehouse.aggregate import aggregate_area
+class InputSource(Protocol):
+    """Where the inputs of one year's ledgers come from.
 
-    known = wh.indicators()
-    ids = [i for i in indicator_ids if i in known]
-    figures = aggregate_area(wh, code_or_slug, year, ids)
-    return figures, [code for code, _ in figures.members]
+    :class:`WarehouseInputs` queries the warehouse area by area (the CLI); the site adapts
+    the values it already loaded in bulk (``site/ledger.py``).  Both feed the same
+    :func:`area_data`, so a page shows exactly what ``wijkboekhouding ledger`` prints.
+    """
+
+    year: int
+    indicators: dict
+
+    def area_figures(self, code_or_slug: str, ids: list[str]) -> AreaFigures:
+        """Aggregated figures of a custom area or provincie, published ones of a CBS area."""
+
+    def observation(self, code: str, indicator_id: str) -> Observation | None:
+        """A CBS area's own yearly observation (period = the year), or None."""
+
+    def cite(self, source_id: int) -> str:
+        """``CBS 83765NED (title)`` or ``publisher: title``."""
 
 
-def gather(wh: Warehouse, code_or_slug: str, year: int) -> AreaData:
-    """The ledger's inputs for an area (CBS code or custom-area slug) in ``year``."""
-    indicators = wh.indicators()
-    flow_ids = [i for i, ind in indicators.items()
-                if flow_direction(i) and ind.origin == "local" and ind.unit.lower().startswith("euro")]
-    driver_ids = sorted(set(_driver_ids()))
-    wanted = sorted(set(AREA_INDICATORS) | set(driver_ids) | set(flow_ids))
-    figures, members = area_figures(wh, code_or_slug, year, wanted)
+def ledger_indicator_ids(indicators: dict) -> list[str]:
+    """The indicators a ledger reads: area inputs, apportioning drivers and local money flows."""
+    flows = [i for i, ind in indicators.items()
+             if flow_direction(i) and ind.origin == "local" and ind.unit.lower().startswith("euro")]
+    return sorted(set(AREA_INDICATORS) | set(_driver_ids()) | set(flows))
+
+
+def published_figures(code: str, area: Area | None, year: int, observation, ids) -> AreaFigures:
+    """A CBS area's own published figures, as ``aggregate_area`` gives them for a CBS code
+    (rule ``published``; suppressed and missing values carry its reasons).  ``observation``
+    is ``(code, indicator_id) -> Observation | None``."""
+    if area is None:
+        raise AreaError(f"{code} is not in the warehouse for {year}; import that year's data first")
+    out = {}
+    for iid in ids:
+        o = observation(code, iid)
+        usable = o is not None and o.value is not None and o.status in (VALUE, PROVISIONAL)
+        coverage = Coverage(1 if usable else 0, 1, level_of(code))
+        if usable:
+            out[iid] = Aggregate(iid, o.value, PUBLISHED, PUBLISHED, coverage, provisional=o.status == PROVISIONAL)
+        elif o is not None and o.status == SUPPRESSED:
+            out[iid] = Aggregate(iid, None, SUPPRESSED, PUBLISHED, coverage,
+                                 reason="niet gepubliceerd: CBS houdt dit cijfer geheim (te weinig waarnemingen)")
+        else:
+            out[iid] = Aggregate(iid, None, MISSING, PUBLISHED, coverage, reason=f"geen cijfer voor {year}")
+    return AreaFigures(out, key=code, name=area.display_name, level=level_of(code), year=year,
+                       members=[(code, 1.0)])
+
+
+class WarehouseInputs:
+    """Inputs read from the warehouse for the areas asked for (one area: the CLI)."""
+
+    def __init__(self, wh: Warehouse, year: int, threshold: float = DEFAULT_THRESHOLD):
+        self.wh, self.year, self.threshold = wh, year, threshold
+        self.indicators = wh.indicators()
+        self._ids = ledger_indicator_ids(self.indicators)
+        self._values: dict[str, dict] = {}
+        self._cites: dict[int, str] = {}
+
+    def area_figures(self, code_or_slug: str, ids: list[str]) -> AreaFigures:
+        from ..warehouse.aggregate import aggregate_area
+        from ..warehouse.custom_areas import load_area
+
+        code = code_or_slug.strip().upper()
+        if load_area(self.wh, code_or_slug) is not None or level_of(code) in (None, "provincie"):
+            return aggregate_area(self.wh, code_or_slug, self.year, ids, self.threshold)
+        return published_figures(code, self.wh.area(code, self.year), self.year, self.observation, ids)
+
+    def observation(self, code: str, indicator_id: str) -> Observation | None:
+        values = self._values.get(code)
+        if values is None:
+            values = self._values[code] = self.wh.values(self._ids, self.year, [code])
+        return values.get((code, indicator_id))
+
+    def cite(self, source_id: int) -> str:
+        text = self._cites.get(source_id)
+        if text is None:
+            text = self._cites[source_id] = cite(self.wh.source(source_id))
+        return text
+
+
+def cite(source: Source) -> str:
+    if source.kind == "cbs":
+        return f"CBS {source.table_id} ({source.title})"
+    return f"{source.publisher}: {source.title}"
+
+
+def gather(wh: Warehouse, code_or_slug: str, year: int, threshold: float = DEFAULT_THRESHOLD) -> AreaData:
+    """The ledger's inputs for an area (CBS code or custom-area slug) in ``year``; aggregates
+    use the coverage ``threshold`` (the workspace setting ``coverage_threshold``)."""
+    return area_data(WarehouseInputs(wh, year, threshold), code_or_slug)
+
+
+def area_data(src: InputSource, code_or_slug: str) -> AreaData:
+    """The ledger's inputs for one area from ``src`` (plain values with provenance)."""
+    year, indicators = src.year, src.indicators
+    wanted = ledger_indicator_ids(indicators)
+    flow_ids = [i for i in wanted if flow_direction(i) and i in indicators]
+    known = [i for i in wanted if i in indicators]
+    figures = src.area_figures(code_or_slug, known)
+    members = [code for code, _ in figures.members]
     level = figures.level
     gemeenten = tuple(sorted({g for g in (gemeente_of(m) for m in members) if g}))
     if level == "gemeente":
         gemeenten = (figures.key,)
     data = AreaData(code=figures.key, name=figures.name, level=level, year=year, gemeenten=gemeenten)
-    sources = _sources(wh, wanted, year, members)
+    sources = _sources(src, known, members)
     where = f"{LEVEL_NOUN.get(level, level)} {figures.key}"
+    period = str(year)
     for iid in wanted:
         agg = figures.get(iid)
-        label, unit = _label(indicators, iid)
         if agg is None or agg.value is None:
             data.missing[iid] = agg.reason if agg is not None and agg.reason else "niet in het pakhuis"
             continue
-        note = agg.note_nl()
-        data.figures[iid] = Figure(iid, label, agg.value, unit, sources.get(iid, "onbekende bron"), str(year),
-                                   where, own=True, note=note)
-    _energy_fallback(wh, data, members, indicators)
+        label, unit = _label(indicators, iid)
+        data.figures[iid] = Figure(iid, label, agg.value, unit, sources.get(iid, "onbekende bron"), period,
+                                   where, own=True, note=agg.note_nl())
+    _energy_fallback(src, data, members)
     if len(gemeenten) == 1:
-        data.gemeente_figures = _gemeente_figures(wh, gemeenten[0], year, driver_ids, indicators)
+        data.gemeente_figures = _gemeente_figures(src, gemeenten[0], sorted(set(_driver_ids())))
     for iid in flow_ids:
         figure = data.figures.get(iid)
         if figure is not None:
@@ -186,25 +277,18 @@ def _label(indicators, iid: str) -> tuple[str, str]:
     return FALLBACK_LABELS.get(iid, (iid, ""))
 
 
-def _sources(wh: Warehouse, ids, year: int, codes) -> dict[str, str]:
+def _sources(src: InputSource, ids, codes) -> dict[str, str]:
     """``{indicator id: "CBS 83765NED (title)"}`` over the observations the figures rest on."""
-    if not codes:
-        return {}
     found: dict[str, set] = {}
-    for (_, iid), obs in wh.values(ids, year, codes).items():
-        if obs.status in (VALUE, PROVISIONAL):
-            found.setdefault(iid, set()).add(obs.source_id)
-    return {iid: "; ".join(_cite(wh, sid) for sid in sorted(sids)) for iid, sids in found.items()}
+    for code in codes:
+        for iid in ids:
+            obs = src.observation(code, iid)
+            if obs is not None and obs.status in (VALUE, PROVISIONAL):
+                found.setdefault(iid, set()).add(obs.source_id)
+    return {iid: "; ".join(src.cite(sid) for sid in sorted(sids)) for iid, sids in found.items()}
 
 
-def _cite(wh: Warehouse, source_id: int) -> str:
-    s = wh.source(source_id)
-    if s.kind == "cbs":
-        return f"CBS {s.table_id} ({s.title})"
-    return f"{s.publisher}: {s.title}"
-
-
-def _energy_fallback(wh: Warehouse, data: AreaData, members, indicators) -> None:
+def _energy_fallback(src: InputSource, data: AreaData, members) -> None:
     """Energy use per dwelling from the nearest larger area (wijk, then gemeente) when the
     area has none of its own; the figure says whose average it is."""
     if data.level in ("land", "provincie"):
@@ -219,25 +303,26 @@ def _energy_fallback(wh: Warehouse, data: AreaData, members, indicators) -> None
         if iid in data.figures:
             continue
         for level, code in candidates:
-            obs = wh.values([iid], data.year, [code]).get((code, iid))
+            obs = src.observation(code, iid)
             if obs is None or obs.value is None or obs.status not in (VALUE, PROVISIONAL):
                 continue
-            label, unit = _label(indicators, iid)
+            label, unit = _label(src.indicators, iid)
             reason = data.missing.pop(iid, "")
             data.figures[iid] = Figure(
-                iid, label, obs.value, unit, _cite(wh, obs.source_id), obs.period,
+                iid, label, obs.value, unit, src.cite(obs.source_id), obs.period,
                 f"{level} {code}, gemiddelde toegepast op {LEVEL_NOUN.get(data.level, 'het gebied')} {data.code}",
                 own=False, note=f"geen cijfer voor het gebied zelf ({reason})" if reason else "")
             break
 
 
-def _gemeente_figures(wh: Warehouse, gemeente: str, year: int, ids, indicators) -> dict[str, Figure]:
+def _gemeente_figures(src: InputSource, gemeente: str, ids) -> dict[str, Figure]:
     out = {}
-    for (_, iid), obs in wh.values(list(ids), year, [gemeente]).items():
-        if obs.value is None or obs.status not in (VALUE, PROVISIONAL):
+    for iid in ids:
+        obs = src.observation(gemeente, iid)
+        if obs is None or obs.value is None or obs.status not in (VALUE, PROVISIONAL):
             continue
-        label, unit = _label(indicators, iid)
-        out[iid] = Figure(iid, label, obs.value, unit, _cite(wh, obs.source_id), obs.period, f"gemeente {gemeente}")
+        label, unit = _label(src.indicators, iid)
+        out[iid] = Figure(iid, label, obs.value, unit, src.cite(obs.source_id), obs.period, f"gemeente {gemeente}")
     return out
 
 

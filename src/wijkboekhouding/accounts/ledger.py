@@ -18,13 +18,21 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import formulas as f
 from ..errors import AreaError
+from ..warehouse.aggregate import DEFAULT_THRESHOLD
 from .inputs import AreaData, Figure, gather
 from .parameters import BENEFIT_TYPES, TASK_DRIVERS, Parameters, Section, load_parameters
 
-METHODS = {"measured": "gemeten", "apportioned": "toegerekend", "modelled": "gemodelleerd", "local": "lokaal gemeld"}
+METHODS = {"measured": "gemeten", "apportioned": "verdeeld", "modelled": "gemodelleerd", "local": "lokaal"}
+METHOD_EXPLANATIONS = {
+    "measured": "gemeten: rechtstreeks uit cijfers over het gebied zelf",
+    "apportioned": "verdeeld: een bedrag van de hele gemeente, naar rato verdeeld over de gebieden",
+    "modelled": "gemodelleerd: cijfers over het gebied maal landelijke prijzen of verhoudingen",
+    "local": "lokaal: gemeld door een lokale partij",
+}
 KINDS = {"in": "stroomt binnen", "out": "stroomt uit", "local": "blijft in de buurt", "stock": "bezit",
          "breakdown": "waarvan"}
 
@@ -87,7 +95,7 @@ class Line:
 
     def as_dict(self) -> dict:
         return {"id": self.id, "label": self.label, "from": self.source_account, "to": self.target_account,
-                "amount": round(self.amount, 2), "method": self.method, "method_nl": METHODS[self.method],
+                "amount": self.amount, "method": self.method, "method_nl": METHODS[self.method],
                 "kind": self.kind, "group": self.group, "level": self.level,
                 "formula_words": self.formula_words, "formula_symbols": self.formula_symbols,
                 "inputs": [i.as_dict() for i in self.inputs], "uncertainty": self.uncertainty,
@@ -115,9 +123,9 @@ class Totals:
     lm3: float | None  # (R1 + R2 + R3) / R1, a scenario figure
 
     def as_dict(self) -> dict:
-        r = lambda x, n=2: None if x is None else round(x, n)  # noqa: E731
-        return {"stroomt_binnen": r(self.inflow), "stroomt_weg": r(self.outflow),
-                "blijft_in_de_buurt": r(self.stays), "lm3": r(self.lm3, 3)}
+        """Unrounded, so every figure shown (whole euros) follows from the exported one."""
+        return {"stroomt_binnen": self.inflow, "stroomt_weg": self.outflow, "blijft_in_de_buurt": self.stays,
+                "lm3": self.lm3}
 
 
 @dataclass
@@ -188,8 +196,8 @@ def totals(flows: list[Line], respend_share: float = 0.0, scenario: dict[str, fl
 
 def scenario_inputs(ledger: Ledger) -> dict:
     """What the page's script needs to recompute the totals for other scenario values."""
-    return {
-        "lines": [{"id": line.id, "kind": line.kind, "group": line.group, "amount": round(line.amount, 2),
+    return {  # amounts unrounded: the script then adds exactly the floats Python adds
+        "lines": [{"id": line.id, "kind": line.kind, "group": line.group, "amount": line.amount,
                    "local_share": line.local_share, "scenario": line.scenario} for line in ledger.flows],
         "scenarios": {key: {"label": label, "default": ledger.defaults().get(key),
                             "example": SCENARIO_EXAMPLE[key]}
@@ -204,8 +212,9 @@ def scenario_inputs(ledger: Ledger) -> dict:
 # -- building ---------------------------------------------------------------------------------
 
 
-def ledger_for(wh, code_or_slug: str, year: int, params: Parameters) -> Ledger:
-    return build_ledger(gather(wh, code_or_slug, year), params)
+def ledger_for(wh, code_or_slug: str, year: int, params: Parameters,
+               threshold: float = DEFAULT_THRESHOLD) -> Ledger:
+    return build_ledger(gather(wh, code_or_slug, year, threshold), params)
 
 
 def build_ledger(data: AreaData, params: Parameters) -> Ledger:
@@ -522,18 +531,19 @@ def euro_or_unknown(amount: float | None) -> str:
     return "onbekend (de regels ontbreken)" if amount is None else euro(amount)
 
 
-def latest_ledger(wh, code_or_slug: str, params: Parameters, year: int | None = None) -> Ledger:
+def latest_ledger(wh, code_or_slug: str, params: Parameters, year: int | None = None,
+                  threshold: float = DEFAULT_THRESHOLD) -> Ledger:
     """The ledger for ``year``; without one, the most complete ledger (most flow lines) of the
     years the area exists in, the latest of equally complete ones."""
     if year is not None:
-        return ledger_for(wh, code_or_slug, year, params)
+        return ledger_for(wh, code_or_slug, year, params, threshold)
     years = wh.area_years(code_or_slug.strip().upper()) or wh.years()
     if not years:
         raise AreaError(f"{code_or_slug} is not in the warehouse; import data first")
     best, error = None, None
     for y in sorted(years, reverse=True):
         try:
-            ledger = ledger_for(wh, code_or_slug, y, params)
+            ledger = ledger_for(wh, code_or_slug, y, params, threshold)
         except AreaError as e:  # e.g. a custom area without members in that year
             error = error or e
             continue
@@ -548,7 +558,7 @@ def format_ledger(ws, area: str, year: int | None, fmt: str) -> str:
     """The body of ``wijkboekhouding ledger``: table, json or csv."""
     params = load_parameters(ws.path)
     with ws.warehouse() as wh:
-        ledger = latest_ledger(wh, area, params, year)
+        ledger = latest_ledger(wh, area, params, year, ws.settings["coverage_threshold"])
     if fmt == "json":
         return json.dumps(ledger.as_dict(), ensure_ascii=False, indent=2)
     if fmt == "csv":
@@ -591,36 +601,42 @@ CSV_COLUMNS = ("id", "status", "label", "from", "to", "amount_euro_per_year", "m
                "formula", "formula_symbols", "inputs", "sources", "uncertainty", "reason")
 
 
-def ledger_csv(ledger: Ledger) -> str:
-    """One row per line, absent lines included with their reason."""
+def ledger_csv(ledger: Ledger, cell: Callable[[str], str] = str) -> str:
+    """One row per line, absent lines included with their reason.  ``cell`` is applied to
+    every text cell (the site passes its CSV-injection guard, ``site.twins.neutralise``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for line in ledger.lines:
         inputs = "; ".join(f"{i.label} = {i.value:g} {i.unit} ({i.source}, {i.period}, {i.level})" for i in line.inputs)
-        writer.writerow([line.id, "present", line.label, line.source_account, line.target_account,
-                         f"{line.amount:.2f}", line.method, line.kind, line.level, line.formula_words,
-                         line.formula_symbols, inputs, "; ".join(line.sources()), line.uncertainty, ""])
+        texts = [line.id, "present", line.label, line.source_account, line.target_account]
+        rest = [line.method, line.kind, line.level, line.formula_words, line.formula_symbols, inputs,
+                "; ".join(line.sources()), line.uncertainty, ""]
+        writer.writerow([cell(t) for t in texts] + [f"{line.amount:.2f}"] + [cell(t) for t in rest])
     for a in ledger.absent:
-        writer.writerow([a.id, "absent", a.label, "", "", "", "", "", "", "", "", "", "", "", a.reason])
+        writer.writerow([cell(a.id), "absent", cell(a.label), "", "", "", "", "", "", "", "", "", "", "",
+                         cell(a.reason)])
     return buf.getvalue()
 
 
 def method_card(line: Line) -> dict:
-    """A plain-Dutch explanation of one line for the site."""
-    inputs = [f"{i.label}: {_fmt_value(i.value)} {i.unit} (bron: {i.source}, {i.period}; {i.level})"
-              for i in line.inputs]
+    """A plain-Dutch explanation of one line for the site: formula in words and symbols,
+    every input with value, unit, source (table and period) and level, and the uncertainty."""
+    inputs = [{"label": i.label, "value": _fmt_value(i.value), "unit": i.unit, "source": i.source,
+               "period": i.period, "level": i.level, "note": i.note} for i in line.inputs]
     return {"id": line.id, "title": line.label, "amount": euro(line.amount) + " per jaar",
-            "method": METHODS[line.method],
+            "method": METHODS[line.method], "method_explained": METHOD_EXPLANATIONS[line.method],
             "text": f"{line.label}: {line.formula_words}. Dit is {METHODS[line.method]}, op basis van {line.level}.",
-            "formula": line.formula_symbols, "inputs": inputs, "uncertainty": line.uncertainty}
+            "formula_words": line.formula_words, "formula": line.formula_symbols, "level": line.level,
+            "inputs": inputs, "uncertainty": line.uncertainty}
 
 
-def ledger_section(wh, code_or_slug: str, year: int | None, params: Parameters) -> dict:
+def ledger_section(wh, code_or_slug: str, year: int | None, params: Parameters,
+                   threshold: float = DEFAULT_THRESHOLD) -> dict:
     """The "Geldstromen" section of an area page: JSON-serialisable context."""
     from .sankey import render_sankey
 
-    ledger = latest_ledger(wh, code_or_slug, params, year)
+    ledger = latest_ledger(wh, code_or_slug, params, year, threshold)
     return {
         "area": {"code": ledger.code, "name": ledger.name, "level": ledger.level}, "year": ledger.year,
         "lines": [line.as_dict() for line in ledger.lines], "absent": [a.as_dict() for a in ledger.absent],

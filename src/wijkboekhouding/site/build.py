@@ -23,13 +23,15 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ..accounts.parameters import load_parameters
 from ..errors import BuildError
 from ..workspace import Workspace
 from . import twins
 from .charts import Chart, render
 from ..warehouse.store import Observation
 from .context import AGGREGATE_MODULE, PageContext, SiteData, area_pages, has_module, source_text
-from .sections import SECTIONS, Section
+from .ledger import SiteLedgers, geldstromen_section
+from .sections import SECTIONS, Section, page_sections
 from .urls import embed_url, root_of, screen_url
 from .writer import Writer, atomic_site
 
@@ -68,6 +70,7 @@ class RenderedSection:
     charts: list[Chart]
     charts_html: list[str]
     body: str
+    embed_body: str | None = None  # the section's embed, when it differs from ``body``
 
 
 @dataclass
@@ -86,12 +89,13 @@ def environment() -> Environment:
 
 # -- pass 1 --------------------------------------------------------------------------------
 
-def compute_pages(data: SiteData, provincie_pages: bool = False) -> list[PlannedPage]:
+def compute_pages(data: SiteData, provincie_pages: bool = False,
+                  sections_list: list[Section] = SECTIONS) -> list[PlannedPage]:
     """Pass 1: the context of every area page and its sections.  Writes nothing."""
     planned = []
     for page in area_pages(data, provincie_pages):
         sections = []
-        for section in SECTIONS:
+        for section in sections_list:
             ctx = section.context(page)
             if ctx is not None:
                 sections.append((section, ctx))
@@ -99,11 +103,13 @@ def compute_pages(data: SiteData, provincie_pages: bool = False) -> list[Planned
     return planned
 
 
-def add_aggregate_areas(data: SiteData, wh) -> bool:
+def add_aggregate_areas(data: SiteData, wh, threshold: float) -> bool:
     """Add provincie and custom-area (``/gebied/<slug>/``) pages to ``data``.
 
     Their figures are aggregates computed by ``wijkboekhouding.warehouse.aggregate``
-    (``aggregate_area(warehouse, code_or_slug, year)``).  Without that module the site
+    (``aggregate_area(warehouse, code_or_slug, year, threshold=threshold)``, the
+    workspace's ``coverage_threshold``); they are kept in ``data.aggregates`` for the
+    ledger.  Without that module the site
     has no provincie or custom-area pages, and breadcrumbs name the provincie without a
     link.  An aggregate cites the source its parts' figures came from.  Returns whether
     provincie pages are built.
@@ -121,6 +127,7 @@ def add_aggregate_areas(data: SiteData, wh) -> bool:
     years = sorted({y for ys in data.years_of.values() for y in ys})
 
     def add(key: str, name: str, level: str, year: int, figures, members: list[str]) -> None:
+        data.aggregates[(key, year)] = figures
         data.areas[(key, year)] = Area(key, year, name, level, None, None, None)
         data.raw_names[(key, year)] = name
         data.years_of.setdefault(key, []).append(year)
@@ -141,12 +148,12 @@ def add_aggregate_areas(data: SiteData, wh) -> bool:
     for year in years:
         provincies = {pv: name for gm, (pv, name) in data.provincie.items() if (gm, year) in data.areas}
         for pv, name in sorted(provincies.items()):
-            figures = aggregate.aggregate_area(wh, pv, year)
+            figures = aggregate.aggregate_area(wh, pv, year, threshold=threshold)
             add(pv, name, "provincie", year, figures, [g for g, (p, _) in data.provincie.items() if p == pv])
             provincie_pages = True
     for custom in list_areas(wh):
         for year in custom.years(years):
-            figures = aggregate.aggregate_area(wh, custom.slug, year)
+            figures = aggregate.aggregate_area(wh, custom.slug, year, threshold=threshold)
             add(custom.slug, custom.name, "gebied", year, figures, [c for c, _ in figures.members])
     return provincie_pages
 
@@ -176,6 +183,8 @@ class Renderer:
         """Render each section's charts and body once; page, embeds and big screen reuse them."""
         out = []
         for section, ctx in planned.sections:
+            if section.prepare:
+                ctx = section.prepare(planned.page, ctx, not self.bare)
             if self.bare:
                 out.append(RenderedSection(section, ctx, [], [], ""))
                 continue
@@ -183,7 +192,9 @@ class Renderer:
             charts_html = [self.t_chart.render(chart=c) for c in charts]
             body = self.env.get_template(section.template).render(page=planned.page, section=section, s=ctx,
                                                                   charts_html=charts_html)
-            out.append(RenderedSection(section, ctx, charts, charts_html, body))
+            embed_body = self.env.get_template(section.embed_template).render(
+                page=planned.page, section=section, s=ctx) if section.embed_template else None
+            out.append(RenderedSection(section, ctx, charts, charts_html, body, embed_body))
         return out
 
     def snippet(self, code: str, section_id: str, title: str) -> str:
@@ -197,7 +208,7 @@ class Renderer:
                 f'var d=e.data;if(d&&d.type==="wijkboekhouding-hoogte"&&typeof d.hoogte==="number"&&d.hoogte>0'
                 f'&&d.hoogte<20000)f.style.height=Math.ceil(d.hoogte)+"px"}})}})();</script>')
 
-    def area(self, planned: PlannedPage, other_year_urls: dict[int, str], twin_base: str) -> None:
+    def area(self, planned: PlannedPage, other_year_urls: dict[int, str], twin_base: str) -> list[RenderedSection]:
         page = planned.page
         sections = self.sections(planned)
         snippets = {r.section.id: self.snippet(page.code, r.section.id, f"{r.section.title} – {page.name}")
@@ -213,6 +224,7 @@ class Renderer:
             url = screen_url(page.code)
             self.writer.write(url, self.t_screen.render(page=page, sections=sections,
                                                         **self._common(url)), f"scherm {page.code}")
+        return sections
 
     def embed_pages(self, page: PageContext, sections: list[RenderedSection]) -> None:
         """Every section and every chart as a standalone page, for every area."""
@@ -220,7 +232,7 @@ class Renderer:
             if not r.section.embeddable:
                 continue
             used = [page.sources[n - 1] for n in sorted({f.source for f in r.context.get("figures", [])})]
-            items = [(r.section.id, r.section.title, r.body)] + [
+            items = [(r.section.id, r.section.title, r.embed_body or r.body)] + [
                 (c.spec.id, c.spec.title, html) for c, html in zip(r.charts, r.charts_html)]
             for eid, title, body in items:
                 url = embed_url(page.code, eid)
@@ -250,10 +262,15 @@ def render_areas(groups: list[list[PlannedPage]], root: Path, site_title: str, s
     for group in groups:
         latest = group[0].page
         other_year_urls = {p.page.year: p.page.url for p in group}
+        ledgers = {}
         for p in group:
-            r.area(p, other_year_urls, latest.url)
+            for rendered in r.area(p, other_year_urls, latest.url):
+                ledger = rendered.context.get("ledger")
+                if ledger is not None:
+                    ledgers[p.page.year] = ledger
+                    writer.write(p.page.url + "ledger.csv", twins.ledger_to_csv(ledger), f"ledger.csv {p.page.code}")
         pages = [p.page for p in group]
-        writer.write(latest.url + "data.json", twins.to_json(pages, latest.url), f"data.json {latest.code}")
+        writer.write(latest.url + "data.json", twins.to_json(pages, latest.url, ledgers), f"data.json {latest.code}")
         writer.write(latest.url + "data.csv", twins.to_csv(pages), f"data.csv {latest.code}")
         parent = latest.gemeente_name if latest.level in ("wijk", "buurt") else ""
         search_index.append([latest.name, latest.level_label, parent, latest.url])
@@ -319,12 +336,13 @@ def build_site(ws: Workspace, out_dir: str | Path, *, bare: bool = False, worker
     """Build the workspace's site into ``out_dir`` (written aside, then swapped in)."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
+    params = load_parameters(ws.path)
     with ws.warehouse() as wh:
         data = SiteData.load(wh, ws.settings.get("name", ""))
-        provincie_pages = add_aggregate_areas(data, wh)
+        provincie_pages = add_aggregate_areas(data, wh, ws.settings["coverage_threshold"])
     if provincie_pages:
         data.use_provincies()
-    planned = compute_pages(data, provincie_pages)
+    planned = compute_pages(data, provincie_pages, page_sections(geldstromen_section(SiteLedgers(data, params))))
     pass1 = time.perf_counter() - started
     result = BuildResult(out_dir, pass1_seconds=pass1)
     title = ws.settings.get("name") or DEFAULT_TITLE

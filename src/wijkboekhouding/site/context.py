@@ -51,6 +51,7 @@ class SiteData:
     children: dict[tuple[str, int], list[str]]
     title: str = ""
     notes: dict[tuple[str, int, str], str] = field(default_factory=dict)  # aggregate notes
+    aggregates: dict[tuple[str, int], object] = field(default_factory=dict)  # (key, year) -> AreaFigures
 
     @classmethod
     def load(cls, wh: Warehouse, title: str = "") -> "SiteData":

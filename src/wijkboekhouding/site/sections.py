@@ -1,25 +1,21 @@
 """An area page is a list of sections; each is a (context function, template) pair.
 
 A context function takes the page context and returns the section's own context (a
-dict) or ``None`` when the section does not apply (pass 1); an optional chart function
-turns page and section context into chart specifications when pass 2 draws them.  Other packages plug in by adding
-to :data:`SECTIONS`:
-
-- ``geldstromen``: the money-flow ledger slot.  Filled by :func:`ledger_section` once
-  ``wijkboekhouding.accounts.ledger`` exists (it must offer
-  ``ledger_context(page) -> dict | None``); until then the slot is empty and the page
-  simply has no Geldstromen section.
+dict) or ``None`` when the section does not apply (pass 1).  Pass 2 may refine it: an
+optional ``prepare(page, ctx, rendered)`` returns the context to render (the ledger is
+built there, in the worker that writes the page), and an optional chart function turns
+page and section context into chart specifications.  :func:`page_sections` gives the
+list; the build adds the Geldstromen section (``site/ledger.py``), which needs the
+build's data and parameters.
 """
 
 from __future__ import annotations
 
-import importlib
-from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable
 
 from .charts import ChartSpec
-from .context import PageContext, has_module
+from .context import PageContext
 from .numbers import format_value, nl_number
 
 THEME_TITLES = {
@@ -43,7 +39,6 @@ AGE_GROUPS = (("inwoners_0_15", "0–15 jaar"), ("inwoners_15_25", "15–25 jaar
 SEXES = (("mannen", "Mannen"), ("vrouwen", "Vrouwen"))
 HOUSEHOLDS = (("eenpersoonshuishoudens", "Eenpersoons"), ("huishoudens_zonder_kinderen", "Zonder kinderen"),
               ("huishoudens_met_kinderen", "Met kinderen"))
-LEDGER_MODULE = "wijkboekhouding.accounts.ledger"
 
 
 @dataclass(frozen=True)
@@ -54,6 +49,8 @@ class Section:
     template: str
     embeddable: bool = True
     charts: Callable[[PageContext, dict], list[ChartSpec]] | None = None  # drawn in pass 2
+    prepare: Callable[[PageContext, dict, bool], dict] | None = None  # pass 2: the context to render
+    embed_template: str | None = None  # the section's embed body, when it differs from the page's
 
 
 def theme_section(theme: str) -> Section:
@@ -167,21 +164,9 @@ def key_figures_section() -> Section:
     return Section("kerncijfers", "Kerncijfers", context, "sections/theme.html.j2")
 
 
-def ledger_section() -> Section:
-    """The Geldstromen slot: the money-flow ledger, when the accounts package offers it."""
-
-    def context(page: PageContext) -> dict | None:
-        fn = _ledger_context()
-        return fn(page) if fn else None
-
-    return Section("geldstromen", "Geldstromen", context, "sections/geldstromen.html.j2")
+def page_sections(*extra: Section) -> list[Section]:
+    """Key figures, one section per theme, then ``extra`` (the build adds Geldstromen)."""
+    return [key_figures_section()] + [theme_section(t) for t in THEME_TITLES] + list(extra)
 
 
-@lru_cache(maxsize=1)
-def _ledger_context():
-    if not has_module(LEDGER_MODULE):
-        return None
-    return getattr(importlib.import_module(LEDGER_MODULE), "ledger_context", None)
-
-
-SECTIONS: list[Section] = [key_figures_section()] + [theme_section(t) for t in THEME_TITLES] + [ledger_section()]
+SECTIONS: list[Section] = page_sections()

@@ -1,7 +1,9 @@
-"""Machine-readable twins of an area page: ``data.json`` and ``data.csv``.
+"""Machine-readable twins of an area page: ``data.json``, ``data.csv`` and ``ledger.csv``.
 
-Both hold every figure of the area's years (one row per indicator and year) with its
-status and provenance.  A CSV cell that would start with ``=``, ``+``, ``-`` or ``@``
+``data.json`` and ``data.csv`` hold every figure of the area's years (one row per
+indicator and year) with its status and provenance; ``data.json`` also holds each year's
+money-flow ledger under ``geldstromen``.  ``ledger.csv`` beside each year's page is that
+year's ledger (``accounts.ledger.ledger_csv``).  A CSV cell that would start with ``=``, ``+``, ``-`` or ``@``
 (or a tab/carriage return) is neutralised with a leading ``'`` so spreadsheets do not
 run it as a formula.  Values are numbers we format ourselves (``-3.5``, decimal point),
 never text from a source, so they are written as numbers.
@@ -12,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+
+from ..accounts.ledger import ledger_csv
 
 CSV_COLUMNS = ("gebied_code", "gebied_naam", "jaar", "zelfde_gebied_als_nieuwste_jaar", "indicator", "omschrijving",
                "waarde", "eenheid", "status", "periode", "bron", "tabel", "licentie", "bron_url")
@@ -47,7 +51,8 @@ def _series_of(pages) -> list[int]:
     return []
 
 
-def to_json(pages, page_url: str) -> str:
+def to_json(pages, page_url: str, ledgers: dict | None = None) -> str:
+    """The figures of every year; ``geldstromen`` holds each year's ledger (``Ledger.as_dict()``)."""
     latest = next(p for p in pages if p.is_latest)
     doc = {
         "gebied": {"code": latest.code, "naam": latest.name, "niveau": latest.level, "pagina": page_url,
@@ -55,7 +60,15 @@ def to_json(pages, page_url: str) -> str:
         "bronnen": [s for p in pages for s in p.sources],
         "cijfers": twin_rows(pages),
     }
+    if ledgers:
+        doc["geldstromen"] = {str(year): ledger.as_dict() for year, ledger in sorted(ledgers.items(), reverse=True)}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def ledger_to_csv(ledger) -> str:
+    """``ledger.csv`` beside each page: :func:`~wijkboekhouding.accounts.ledger.ledger_csv`
+    with every text cell neutralised."""
+    return ledger_csv(ledger, cell=neutralise)
 
 
 def to_csv(pages) -> str:

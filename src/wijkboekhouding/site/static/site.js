@@ -1,5 +1,5 @@
-/* Progressive enhancement only: search, copy buttons, embed snippet origin, big-screen cycling.
-   Everything on the site is readable without this script. */
+/* Progressive enhancement only: search, copy buttons, embed snippet origin, big-screen cycling,
+   what-if scenarios of the money-flow ledger.  Everything on the site is readable without this script. */
 (function () {
   "use strict";
   var body = document.body;
@@ -27,6 +27,77 @@
       if (navigator.clipboard) navigator.clipboard.writeText(t.value).then(ok, function () { document.execCommand("copy"); ok(); });
       else { document.execCommand("copy"); ok(); }
     });
+  });
+
+  // What-if scenarios (Geldstromen): recompute the totals exactly as Ledger.totals() does in
+  // Python, from the lines the page exports (accounts/ledger.py: scenario_inputs).
+  document.querySelectorAll("[data-scenarios]").forEach(function (box) {
+    var data = JSON.parse(box.querySelector("script.geldstromen-data").textContent);
+    var form = box.querySelector("form.scenario-form");
+    var section = box.closest("section") || document;
+    var status = box.querySelector("[data-scenario-status]");
+    var chosen = {};
+    var totals = function () {
+      var inflow = 0, stays = 0, energyOut = 0, otherOut = 0, produced = 0, kinds = {};
+      data.lines.forEach(function (line) {
+        var share = line.scenario && Object.prototype.hasOwnProperty.call(chosen, line.scenario) ?
+          chosen[line.scenario] : line.local_share;
+        kinds[line.kind] = true;
+        if (line.kind === "in") {
+          inflow += line.amount;
+        } else if (line.kind === "out") {
+          stays += line.amount * share;
+          if (line.group === "energie") energyOut += line.amount * (1 - share);
+          else otherOut += line.amount * (1 - share);
+        } else if (line.kind === "local") {
+          stays += line.amount;
+          if (line.group === "energie") produced += line.amount;
+        }
+      });
+      return {
+        binnen: kinds["in"] ? inflow : null,
+        weg: kinds.out ? Math.max(0, energyOut - produced) + otherOut : null,
+        blijft: kinds.out || kinds.local ? stays : null
+      };
+    };
+    // Python's f"{x:,.0f}": nearest integer, ties to even; "." between thousands.
+    var euro = function (x) {
+      var r = Math.round(x);
+      if (r - x === 0.5 && r % 2 !== 0) r -= 1;
+      return "€ " + String(r).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    };
+    var update = function () {
+      var t = totals();
+      ["binnen", "weg", "blijft"].forEach(function (key) {
+        var cell = section.querySelector('[data-total="' + key + '"]');
+        if (cell && t[key] !== null && !cell.hasAttribute("data-unknown")) cell.textContent = euro(t[key]);
+      });
+      if (status) status.textContent = "Stroomt weg: " + (t.weg === null ? "onbekend" : euro(t.weg)) +
+        ". Blijft in de buurt: " + (t.blijft === null ? "onbekend" : euro(t.blijft)) + ".";
+    };
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input[data-scenario]"));
+    inputs.forEach(function (input) {
+      input.addEventListener("input", function () {
+        var key = input.getAttribute("data-scenario");
+        chosen[key] = Number(input.value) / 100;
+        var text = input.value + " %";
+        input.setAttribute("aria-valuetext", text);
+        form.querySelector('output[for="' + input.id + '"]').textContent = text;
+        update();
+      });
+    });
+    form.addEventListener("reset", function () {
+      setTimeout(function () {
+        chosen = {};
+        inputs.forEach(function (input) {
+          var text = input.getAttribute("data-default-text");
+          input.setAttribute("aria-valuetext", text);
+          form.querySelector('output[for="' + input.id + '"]').textContent = text;
+        });
+        update();
+      }, 0);
+    });
+    form.hidden = false;
   });
 
   // Search over area names: a small JSON index, loaded when the field is first used.
