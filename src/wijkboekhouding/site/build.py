@@ -127,13 +127,17 @@ def add_aggregate_areas(data: SiteData, wh, threshold: float) -> bool:
     years = sorted({y for ys in data.years_of.values() for y in ys})
 
     def add(key: str, name: str, level: str, year: int, figures, members: list[str]) -> None:
+        published = (key, year) in data.areas  # CBS publishes this provincie itself (e.g. 81528NED)
         data.aggregates[(key, year)] = figures
         data.areas[(key, year)] = Area(key, year, name, level, None, None, None)
         data.raw_names[(key, year)] = name
-        data.years_of.setdefault(key, []).append(year)
+        if not published:
+            data.years_of.setdefault(key, []).append(year)
         data.children[(key, year)] = [m for m in members if (m, year) in data.areas]
         own = data.obs.setdefault((key, year), {})
         for ind_id, agg in figures.items():
+            if ind_id in own:  # CBS's own figure for the area wins over an aggregate of its parts
+                continue
             source_id = source_of.get((ind_id, year))
             if source_id is None:
                 continue
