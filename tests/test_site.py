@@ -102,15 +102,27 @@ def test_spijkerkwartier_2017_page_shows_6540_inhabitants_and_links_its_years(pi
     assert "Aantal inwoners: verloop" in latest  # the time series over 2017 and 2024
 
 
-def test_a_code_flagged_as_changed_is_not_merged_into_one_series(pilot):
+def test_a_code_flagged_as_changed_is_not_merged_into_one_series(tmp_path, shared_data):
     """Renkum's WK027401 was Oosterbeek until 2016 and is Renkum Zuid since 2017; CBS flags
-    2017 as changed (3), so 2017 and 2024 must not form one time series."""
-    _, site, _ = pilot
-    latest = page(site, "wijk/WK027401-renkum-zuid/")
-    assert '<nav class="years"' not in latest
-    assert "Dezelfde code bestaat ook in 2017, maar het is niet zeker" in latest
-    assert "verloop" not in latest
-    assert (site / "wijk/WK027401-renkum-zuid/2017/index.html").is_file()
+    2017 as changed (3).  So 2017 and 2024 form one series (both Renkum Zuid), 2016 stays
+    out of it, and the 2016 area does not borrow the later name."""
+    from wijkboekhouding.site import build_site
+    from wijkboekhouding.warehouse.imports import import_cbs_file
+    from wijkboekhouding.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws", ["GM0274"])
+    import_cbs_file(ws, KWB_2017, table_id="83765NED")
+    import_cbs_file(ws, KWB_2024_CSV, table_id="85984NED")
+    import_cbs_file(ws, shared_data / "cbs-zonnestroom-wijken-buurten-2016-2022" / "84131NED_full_data.csv")
+    with ws.warehouse() as wh:
+        assert wh.area("WK027401", 2016).name is None
+        assert wh.area("WK027401", 2017).name == "Renkum Zuid"
+    build_site(ws, tmp_path / "site")
+    latest = page(tmp_path / "site", "wijk/WK027401-renkum-zuid/")
+    years = re.search(r'<nav class="years".*?</nav>', latest, re.S).group(0)
+    assert ">2017<" in years and ">2024<" in years and ">2016<" not in years
+    assert "Dezelfde code bestaat ook in 2016, maar het is niet zeker" in latest
+    assert (tmp_path / "site" / "wijk/WK027401-renkum-zuid/2016/index.html").is_file()
 
 
 def test_breadcrumbs_index_pages_and_search_index_reach_every_area(pilot):

@@ -109,16 +109,18 @@ def same_area(data: SiteData, code: str, earlier: int, later: int) -> bool:
     """Are ``code`` in ``earlier`` and in ``later`` surely the same area?
 
     Yes when both years name it and the names match (ignoring a "Wijk 02 " prefix and
-    case).  When a year has no name of its own (KWB 2017 names only gemeenten), yes only
-    when CBS's change flag says "1 = unchanged" in both years.  A code CBS flags as
-    changed (2 or 3) is never linked on the flag alone: Renkum's WK027401 was Oosterbeek
-    until 2016 and is Renkum Zuid since 2017 (flag 3 in 2017).
+    case).  When a year has no name of its own (KWB 2017 names only gemeenten), CBS's
+    change flag decides.  The flag of a year describes the change since the year
+    before, so it is the *later* year's flag that must say "1 = unchanged": Renkum's
+    WK027401 was Oosterbeek until 2016 and is Renkum Zuid since 2017 (flag 3 in 2017),
+    and Spijkerkwartier's boundary changed in 2018 (flag 3), so 2018 starts its series.
+    When years in between are missing from the warehouse, the later flag is the only
+    evidence we have and is taken as it stands.
     """
     names = _same_name(data.raw_names.get((code, earlier)), data.raw_names.get((code, later)), code)
     if names is not None:
         return names
-    flags = (data.areas[(code, earlier)].indeling_change, data.areas[(code, later)].indeling_change)
-    return all(f == "1" for f in flags)
+    return data.areas[(code, later)].indeling_change == "1"
 
 
 def linked_years(data: SiteData, code: str) -> tuple[list[int], list[int]]:

@@ -72,6 +72,29 @@ class Observation(NamedTuple):
 _INDICATOR_COLUMNS = "id, theme, label_nl, label_en, unit, decimals, kind, aggregation, base, reason, description, origin"
 
 
+def _borrowed_name(years: dict[int, tuple[str | None, str | None]], year: int) -> str | None:
+    """The name of the nearest later, else earlier, year reachable without crossing a
+    change: moving from year a to b > a crosses the flags of every year in (a, b].
+    ``years``: year -> (name, flag); an unknown flag (None) does not block."""
+
+    def changed(y: int) -> bool:
+        return years[y][1] not in (None, "1")
+
+    for y in sorted(y for y in years if y > year):
+        if changed(y):
+            break
+        if years[y][0]:
+            return years[y][0]
+    if year in years and changed(year):
+        return None
+    for y in sorted((y for y in years if y < year), reverse=True):
+        if years[y][0]:
+            return years[y][0]
+        if changed(y):
+            break
+    return None
+
+
 class Warehouse:
     """One workspace's database.  Use as a context manager or call :meth:`close`."""
 
@@ -189,30 +212,28 @@ class Warehouse:
         return self._named([Area(*r) for r in self.conn.execute(sql + " ORDER BY year, code", args)])
 
     def _named(self, areas: list[Area]) -> list[Area]:
-        """Fill a missing name from the nearest year that names the same code.
+        """Fill a missing name from the nearest year that names the same area.
 
-        Some tables carry no area names (KWB 2017 names only gemeenten); a code keeps its
-        name while CBS reports it unchanged, so the nearest year's name is the best we have.
+        Some tables carry no area names (KWB 2017 names only gemeenten, the solar tables
+        none).  A name is borrowed only across years CBS flags as unchanged: a year's
+        ``indeling_change`` describes the change since the year before, so Renkum's
+        WK027401 of 2016 (Oosterbeek) never borrows 2024's "Renkum Zuid" over 2017's
+        flag 3; such an area stays unnamed rather than misnamed.
         """
         unnamed = {a.code for a in areas if a.name is None}
         if not unnamed:
             return areas
-        names: dict[str, list[tuple[int, str]]] = {}
+        history: dict[str, dict[int, tuple[str | None, str | None]]] = {}
         codes = list(unnamed)
         for i in range(0, len(codes), 500):
             chunk = codes[i:i + 500]
             rows = self.conn.execute(
-                f"SELECT code, year, name FROM area WHERE name IS NOT NULL AND code IN ({','.join('?' * len(chunk))})",
+                f"SELECT code, year, name, indeling_change FROM area WHERE code IN ({','.join('?' * len(chunk))})",
                 chunk)
-            for code, year, name in rows:
-                names.setdefault(code, []).append((year, name))
-        out = []
-        for a in areas:
-            if a.name is None and a.code in names:
-                nearest = min(names[a.code], key=lambda yn: (abs(yn[0] - a.year), -yn[0]))
-                a = a._replace(name=nearest[1])
-            out.append(a)
-        return out
+            for code, year, name, change in rows:
+                history.setdefault(code, {})[year] = (name, change)
+        return [a._replace(name=_borrowed_name(history.get(a.code, {}), a.year)) if a.name is None else a
+                for a in areas]
 
     def area_years(self, code: str) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT year FROM area WHERE code=? ORDER BY year", (code,))]
