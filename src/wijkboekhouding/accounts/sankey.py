@@ -190,9 +190,11 @@ def render_sankey(ledger: Ledger, element_id: str = "geldstromen") -> str:
     return (f'<figure class="geldstromen sankey-box" id="{element_id}">'
             f'<div class="sankey-scroll" tabindex="0" role="group" aria-label="{escape(title)}: schuif opzij om '
             f'de hele figuur te zien">' + "".join(parts) + "</div>"
+            '<p class="sankey-hint">Schuif de figuur opzij om alles te zien, of open de tabel eronder.</p>'
             f'<ul class="sankey-legend" aria-label="Kleuren">{legend}</ul>'
             f'<details class="chart-table"><summary>Geldstromen als tabel</summary>'
-            f'<div class="table-wrap">{flow_table(flows, title)}</div></details></figure>')
+            f'<div class="table-wrap" tabindex="0" role="group" aria-label="{escape(title)}: tabel">'
+            f'{flow_table(flows, title)}</div></details></figure>')
 
 
 def flow_table(flows: list[Line], caption: str) -> str:
