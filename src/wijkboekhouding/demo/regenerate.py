@@ -26,6 +26,9 @@ from .extract import export_extract
 # (file under the shared data folder, CBS table id, the table's year or None when rows carry a period)
 SHARED_FILES = (
     ("gemeenten-lijst-2019/Gemeenten_alfabetisch_2019.csv", None, None),
+    # The 2017 wijk map first: it names the 2017 wijken (KWB 2017 names only gemeenten) and adds
+    # households; KWB 2017, imported next, wins where both give a figure.
+    ("cbs-wijkbuurtkaart-2017-attributes/wijk_2017.dbf", "83765NED", 2017),
     ("kwb-2017-83765NED-typeddataset-extract/indicators_buurt_wijk_gemeente.csv", "83765NED", 2017),
     ("kwb-2024-85984NED-statline-csv/Kerncijfers_wijken_en_buurten_2024_geslachten.csv", "85984NED", 2024),
     ("kwb-2024-wijkbuurtkaart-v2-nprz-parquet/gemeente_2024_stats.parquet", "85984NED", 2024),
