@@ -135,9 +135,12 @@ def add_aggregate_areas(data: SiteData, wh, threshold: float) -> bool:
             data.years_of.setdefault(key, []).append(year)
         data.children[(key, year)] = [m for m in members if (m, year) in data.areas]
         own = data.obs.setdefault((key, year), {})
+        reported = {i for m in members for i in data.obs.get((m, year), ())}
         for ind_id, agg in figures.items():
             if ind_id in own:  # CBS's own figure for the area wins over an aggregate of its parts
                 continue
+            if agg.value is None and ind_id not in reported:
+                continue  # no part has this figure (e.g. a national tariff): nothing to explain
             source_id = source_of.get((ind_id, year))
             if source_id is None:
                 continue
@@ -157,6 +160,8 @@ def add_aggregate_areas(data: SiteData, wh, threshold: float) -> bool:
             provincie_pages = True
     for custom in list_areas(wh):
         for year in custom.years(years):
+            if not any((m.code, year) in data.areas for m in custom.members_in(year)):
+                continue  # no member has figures in that year (e.g. a year of national tariffs only)
             figures = aggregate.aggregate_area(wh, custom.slug, year, threshold=threshold)
             add(custom.slug, custom.name, "gebied", year, figures, [c for c, _ in figures.members])
     return provincie_pages
