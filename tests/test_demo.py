@@ -143,3 +143,14 @@ def test_the_demo_builds_its_site(tmp_path):
     [page] = site.glob("wijk/WK020202-*/index.html")
     html = page.read_text(encoding="utf-8")
     assert "Spijkerkwartier" in html and "Bron: CBS" in html
+    # Oosterbeek: pages only for years in which a member has figures (the extract holds
+    # national tariffs for 2025, but no Renkum figures), and no rows of national tariffs
+    # shown as "not available" for the custom area.
+    oosterbeek = site / "gebied" / "oosterbeek"
+    assert (oosterbeek / "2016" / "index.html").is_file()  # WK027401, Oosterbeek in the 2016 indeling
+    assert not (oosterbeek / "2025").exists()
+    html = (oosterbeek / "index.html").read_text(encoding="utf-8")
+    assert "Cijfers over 2024." in html and "Transporttarief" not in html
+    # The old and new Oosterbeek both exist; WK027401 of 2016 is not named after Renkum Zuid.
+    assert "Renkum Zuid" not in (site / "wijk" / "WK027401-renkum-zuid" / "2016" / "index.html").read_text(
+        encoding="utf-8").split("<h1", 1)[1].split("</h1>", 1)[0]
