@@ -139,6 +139,7 @@ class InputSource(Protocol):
 
     year: int
     indicators: dict
+    ids: list[str]  # ledger_indicator_ids(indicators), computed once per source
 
     def area_figures(self, code_or_slug: str, ids: list[str]) -> AreaFigures:
         """Aggregated figures of a custom area or provincie, published ones of a CBS area."""
@@ -185,7 +186,7 @@ class WarehouseInputs:
     def __init__(self, wh: Warehouse, year: int, threshold: float = DEFAULT_THRESHOLD):
         self.wh, self.year, self.threshold = wh, year, threshold
         self.indicators = wh.indicators()
-        self._ids = ledger_indicator_ids(self.indicators)
+        self.ids = ledger_indicator_ids(self.indicators)
         self._values: dict[str, dict] = {}
         self._cites: dict[int, str] = {}
 
@@ -201,7 +202,7 @@ class WarehouseInputs:
     def observation(self, code: str, indicator_id: str) -> Observation | None:
         values = self._values.get(code)
         if values is None:
-            values = self._values[code] = self.wh.values(self._ids, self.year, [code])
+            values = self._values[code] = self.wh.values(self.ids, self.year, [code])
         return values.get((code, indicator_id))
 
     def cite(self, source_id: int) -> str:
@@ -225,8 +226,7 @@ def gather(wh: Warehouse, code_or_slug: str, year: int, threshold: float = DEFAU
 
 def area_data(src: InputSource, code_or_slug: str) -> AreaData:
     """The ledger's inputs for one area from ``src`` (plain values with provenance)."""
-    year, indicators = src.year, src.indicators
-    wanted = ledger_indicator_ids(indicators)
+    year, indicators, wanted = src.year, src.indicators, src.ids
     flow_ids = [i for i in wanted if flow_direction(i) and i in indicators]
     known = [i for i in wanted if i in indicators]
     figures = src.area_figures(code_or_slug, known)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from ..accounts.inputs import AreaData, area_data, cite, published_figures
+from ..accounts.inputs import AreaData, area_data, cite, ledger_indicator_ids, published_figures
 from ..accounts.ledger import (KINDS, METHODS, SCENARIO_EXAMPLE, SCENARIOS, Ledger, build_ledger, euro,
                                euro_or_unknown, method_card, scenario_inputs)
 from ..accounts.parameters import Parameters
@@ -30,6 +30,7 @@ class SiteInputs:
 
     def __init__(self, data: SiteData, year: int):
         self.data, self.year, self.indicators = data, year, data.indicators
+        self.ids = ledger_indicator_ids(data.indicators)
         self._period = str(year)
         self._cites: dict[int, str] = {}
 
