@@ -66,7 +66,7 @@ def theme_section(theme: str) -> Section:
             charts += _composition(page, "geslacht", "Mannen en vrouwen", SEXES, "inwoners")
             charts += _composition(page, "huishoudens", "Soorten huishoudens", HOUSEHOLDS, "huishoudens")
         charts += _comparisons(page, [f for f in figures if f.kind != "count" and f.value is not None])
-        charts += [_history(page, f) for f in figures if f.id in page.history]
+        charts += [_history(page, f) for f in figures if f.id in page.history][:MAX_HISTORY_CHARTS]
         return charts
 
     return Section(theme, THEME_TITLES[theme], context, "sections/theme.html.j2", charts=charts)
@@ -77,6 +77,11 @@ def _area_label(page: PageContext) -> str:
 
 
 MAX_BARS_PER_CHART = 6
+# Comparison charts per theme.  A wide table (the 2024 map has ~90 proximity figures) would
+# otherwise draw a chart per six figures and push a page past 150 KB; every figure, with its
+# gemeente and NL comparison, stays in the theme's table.
+MAX_COMPARISON_CHARTS = 1
+MAX_HISTORY_CHARTS = 2  # time series per theme (81528NED alone gives 15 years of 30 figures)
 
 
 def _comparisons(page: PageContext, figures: list) -> list[ChartSpec]:
@@ -88,6 +93,8 @@ def _comparisons(page: PageContext, figures: list) -> list[ChartSpec]:
     for unit, figs in by_unit.items():
         for i in range(0, len(figs), MAX_BARS_PER_CHART):
             charts.append(_comparison(page, figs[i:i + MAX_BARS_PER_CHART]))
+            if len(charts) == MAX_COMPARISON_CHARTS:
+                return charts
     return charts
 
 
