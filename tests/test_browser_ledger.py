@@ -4,12 +4,11 @@ and the Sankey embed pass axe-core at WCAG 2.1 AA.  Screenshots go to test-artif
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 
-from test_browser_site import ARGS, ARTIFACTS, CHROMIUM
+from browser_support import ARTIFACTS, browser, served  # noqa: F401 (browser is a fixture)
 from test_site_ledger import DELFSHAVEN, ledger_site
 
 pytestmark = pytest.mark.browser
@@ -18,29 +17,9 @@ EMBED = "embed/v1/WK059903/geldstromen/"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, shared_data):
-    from wijkboekhouding.site.serve import make_server
-
     ws, site_dir = ledger_site(tmp_path_factory)
-    server = make_server(site_dir, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", ws
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with served(site_dir) as url:
+        yield url, ws
 
 
 def python_totals(ws, scenario):

@@ -9,15 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from browser_support import ARTIFACTS, browser, served  # noqa: F401 (browser is a fixture)
 from test_site import make_pilot_workspace
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = REPO / "test-artifacts"
 WIDTHS = (360, 768, 1366, 3840)
 AREA = "wijk/WK020202-spijkerkwartier/"
 
@@ -39,31 +35,12 @@ def _serve(directory: Path):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, shared_data):
     from wijkboekhouding.site import build_site
-    from wijkboekhouding.site.serve import make_server
 
     base = tmp_path_factory.mktemp("browser")
     ws = make_pilot_workspace(base / "ws")
     build_site(ws, base / "site")
-    server = make_server(base / "site", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", base
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with served(base / "site") as url:
+        yield url, base
 
 
 def wait_until(page, expression: str, timeout: float = 5.0) -> None:
