@@ -83,8 +83,22 @@ def content_hash(pages: Iterable[Page]) -> str:
     return h.hexdigest()
 
 
+class DownloadPages:
+    """What every download offers from its ``pages``: a content hash and the retrieval time."""
+
+    pages: list[Page]
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.pages)
+
+    @property
+    def retrieved_at(self) -> str:
+        return min(p.retrieved_at for p in self.pages)
+
+
 @dataclass
-class V3Download:
+class V3Download(DownloadPages):
     """Everything CBS sent for one table and filter."""
 
     table_id: str
@@ -94,14 +108,6 @@ class V3Download:
     period_codes: list[dict]
     data: list[Page]
     pages: list[Page] = field(default_factory=list)  # every page, metadata included, in request order
-
-    @property
-    def content_hash(self) -> str:
-        return content_hash(self.pages)
-
-    @property
-    def retrieved_at(self) -> str:
-        return min(p.retrieved_at for p in self.pages)
 
 
 def download_v3(client: CBSClient, base_url: str, table_id: str, gemeenten: Iterable[str] | None = None,

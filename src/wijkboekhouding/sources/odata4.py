@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .http import CBSClient, Page, build_url
-from .odata3 import (NATIONAL, PERIOD_KEY, PROVISIONAL_STATUS, REGION_KEYS, area_record, content_hash,
+from .odata3 import (NATIONAL, DownloadPages, PERIOD_KEY, PROVISIONAL_STATUS, REGION_KEYS, area_record,
                      default_period, region_filter, statline_url, topic_path)
 from .periods import PeriodError, normalise_period
 from .records import (MISSING, PROVISIONAL, SUPPRESSED, VALUE, SourceMeta, SourceRow, SourceTable, Topic, level_of,
@@ -33,7 +33,7 @@ TEXT_TYPES = ("String",)
 
 
 @dataclass
-class V4Download:
+class V4Download(DownloadPages):
     table_id: str
     properties: dict
     dimensions: list[dict]
@@ -42,14 +42,6 @@ class V4Download:
     codes: dict[str, list[dict]]  # dimension id -> its code list
     observations: list[Page]
     pages: list[Page]
-
-    @property
-    def content_hash(self) -> str:
-        return content_hash(self.pages)
-
-    @property
-    def retrieved_at(self) -> str:
-        return min(p.retrieved_at for p in self.pages)
 
 
 def download_v4(client: CBSClient, base_url: str, table_id: str, gemeenten: Iterable[str] | None = None,
